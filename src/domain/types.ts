@@ -78,6 +78,8 @@ export type IncidentSubject = {
   /** Free text from the REST API / dashboard, or the alert's summary. */
   description: string | null;
   startsAt: string;
+  /** The incident's group key (src/domain/incident-key.ts); lets Slack reuse a recent thread for a repeat. */
+  groupKey?: string;
   generatorURL: string | null;
   externalURL: string | null;
 };

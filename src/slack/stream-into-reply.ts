@@ -1,0 +1,81 @@
+import type { Logger } from '../observability/logger.js';
+import type { RateBudget } from './make-rate-budget.js';
+import type { SlackCallError } from './slack-call-error.js';
+import type { SlackClient } from './slack-client.js';
+import type { SlackMessage } from './slack-message.js';
+import { slackCalls, slackUpdatesSkipped } from './slack-metrics.js';
+
+export type StreamIntoReplyInput = {
+  client: SlackClient;
+  budget: RateBudget;
+  clock: () => number;
+  logger: Logger;
+  channel: string;
+  ts: string;
+  chunks: AsyncIterable<string>;
+  /** At most one update per this many ms for this message. */
+  intervalMs: number;
+  /** When the message last changed (its post), so the first update waits a full interval. */
+  lastSentAt: number;
+  render: (markdown: string) => SlackMessage;
+};
+
+export type StreamIntoReplyResult = { markdown: string; updates: number; skipped: number; error: SlackCallError | null };
+
+/**
+ * Drains the analysis stream into one Slack message. Chunks are never held back by
+ * Slack: an update is started only when none is in flight, the message's interval has
+ * passed, no Retry-After is pending and the workspace budget has a `stream` slot; any
+ * other chunk just extends the text the next update (or the completion) carries.
+ * A permanent error stops the updates but not the draining.
+ */
+export async function streamIntoReply(input: StreamIntoReplyInput): Promise<StreamIntoReplyResult> {
+  const { client, budget, clock } = input;
+  let markdown = '';
+  let lastSentAt = input.lastSentAt;
+  let lastSentMarkdown = '';
+  let blockedUntil = 0;
+  let inFlight: Promise<void> | null = null;
+  let updates = 0;
+  let skipped = 0;
+  let error: SlackCallError | null = null;
+
+  const maybeUpdate = (): void => {
+    if (error?.permanent || inFlight || markdown === lastSentMarkdown) return;
+    const now = clock();
+    if (now - lastSentAt < input.intervalMs || now < blockedUntil) return;
+    if (!budget.tryTake('stream')) {
+      skipped += 1;
+      slackUpdatesSkipped.inc();
+      return;
+    }
+    lastSentAt = now;
+    lastSentMarkdown = markdown;
+    const message = input.render(markdown);
+    inFlight = client
+      .update({ channel: input.channel, ts: input.ts, message })
+      .then(() => {
+        updates += 1;
+        slackCalls.inc({ method: 'chat.update', outcome: 'ok' });
+      })
+      .catch((e: SlackCallError) => {
+        slackCalls.inc({ method: 'chat.update', outcome: e.code === 'rate_limited' ? 'rate_limited' : 'error' });
+        if (e.retryAfterMs !== null) {
+          blockedUntil = clock() + e.retryAfterMs;
+          budget.pauseUntil(blockedUntil);
+        }
+        if (e.permanent) error = e;
+        input.logger.debug({ err: e }, 'streaming update to Slack failed; the next update carries the text');
+      })
+      .finally(() => {
+        inFlight = null;
+      });
+  };
+
+  for await (const chunk of input.chunks) {
+    markdown += chunk;
+    maybeUpdate();
+  }
+  await inFlight;
+  return { markdown, updates, skipped, error };
+}

@@ -25,17 +25,22 @@ const EXPLICIT: ReadonlyArray<[label: string, kind: string]> = [
   ['service', 'Service'],
 ];
 
+/** Scrape-target labels of the exporters themselves, not of the alert's subject. */
+const EXPORTER = /kube-state-metrics|node-exporter|kubelet|prometheus-operator/;
+
 export function workloadFromLabels(labels: Record<string, string>): WorkloadRef | null {
   const namespace = labels.namespace ?? labels.exported_namespace ?? '';
+  // Node alerts carry the exporter's pod/namespace as target labels; the node is the subject.
+  if (labels.node && /node/i.test(labels.alertname ?? '')) return { kind: 'Node', namespace: '', name: labels.node };
   for (const [label, kind] of EXPLICIT) {
     const name = labels[label];
     // kube-state-metrics' own Service label is the exporter, not the subject.
-    if (name && !(label === 'service' && /kube-state-metrics|node-exporter|kubelet/.test(name))) {
+    if (name && !(label === 'service' && EXPORTER.test(name))) {
       return { kind, namespace, name };
     }
   }
   const pod = labels.pod ?? labels.pod_name;
-  if (pod) {
+  if (pod && !EXPORTER.test(pod)) {
     const deployment = DEPLOYMENT_POD.exec(pod);
     if (deployment?.[1]) return { kind: 'Deployment', namespace, name: deployment[1] };
     const statefulset = STATEFULSET_POD.exec(pod);

@@ -64,4 +64,6 @@ export type Analysis = AnalysisSections & {
   /** Why the analysis is degraded (LLM failed, cluster unreadable, …), if it is. */
   degraded: string[];
   llm: { calls: number; tokensIn: number; tokensOut: number; error: string | null } | null;
+  /** LLM analyses: how the prompt was trimmed to the provider's token budget. */
+  budget?: { tokensBefore: number; tokensAfter: number; dropped: string[] };
 };

@@ -1,0 +1,36 @@
+import { GoogleGenAI } from '@google/genai';
+import type { LlmChunk, LlmRequest, ProviderStream } from '../llm-client.js';
+import type { LlmConfig } from '../llm-config.js';
+
+/** Gemini API streamGenerateContent (`?alt=sse`); GEMINI_BASE_URL becomes `httpOptions.baseUrl`. */
+export function makeGeminiStream(config: LlmConfig): ProviderStream {
+  const ai = new GoogleGenAI({
+    apiKey: config.apiKey ?? '',
+    // attempts: 1 — the SDK would otherwise retry five times; k8flex retries once itself.
+    httpOptions: { ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}), timeout: config.limits.totalMs, retryOptions: { attempts: 1 } },
+  });
+
+  async function* stream(req: LlmRequest, signal: AbortSignal): AsyncIterable<LlmChunk> {
+    const responses = await ai.models.generateContentStream({
+      model: config.model,
+      contents: [{ role: 'user', parts: [{ text: req.user }] }],
+      config: {
+        abortSignal: signal,
+        systemInstruction: req.system,
+        maxOutputTokens: req.maxTokens,
+        temperature: 0.2,
+        ...(req.json ? { responseMimeType: 'application/json' } : {}),
+      },
+    });
+    let usage: { tokensIn: number; tokensOut: number } | null = null;
+    for await (const response of responses) {
+      const text = response.candidates?.[0]?.content?.parts?.map((p) => p.text ?? '').join('') ?? '';
+      if (text) yield { type: 'text', text };
+      const meta = response.usageMetadata;
+      if (meta) usage = { tokensIn: meta.promptTokenCount ?? 0, tokensOut: meta.candidatesTokenCount ?? 0 };
+    }
+    if (usage) yield { type: 'usage', ...usage };
+  }
+
+  return { provider: 'gemini', model: config.model, stream };
+}

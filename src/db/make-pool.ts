@@ -16,6 +16,11 @@ export function makePool(options: { connectionString: string; max: number; logge
   });
   // An idle client's error (server restarted) must not crash the process.
   pool.on('error', (err) => options.logger.warn({ err }, 'idle database connection failed'));
+  // A checked-out client whose connection drops between queries emits 'error' with no
+  // pool listener attached; without this the process would crash on a database restart.
+  pool.on('connect', (client) => {
+    client.on('error', (err) => options.logger.warn({ err }, 'database connection lost'));
+  });
   return pool;
 }
 

@@ -6,7 +6,8 @@ import { makePool } from './db/make-pool.js';
 import { migrate } from './db/migrate.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/start-embedded-database.js';
 import { makeApp } from './http/make-app.js';
-import { makeIncidentsReadRouter } from './http/api/incidents-routes.js';
+import { makeApiRouters, type ApiDeps } from './http/api/make-api-routers.js';
+import { makeDashboardRouter } from './dashboard/make-dashboard-router.js';
 import { makeWebhookRouter } from './http/webhook-route.js';
 import { makeWorker, type Worker } from './jobs/make-worker.js';
 import { makeLogger, type Logger } from './observability/logger.js';
@@ -80,12 +81,14 @@ export async function startService(env: Record<string, string | undefined> = pro
   }
 
   let shuttingDown = false;
+  const apiDeps: ApiDeps = { pool, bus, config, cluster: stages.cluster, logger, onJobsCreated: () => worker?.notify() };
   const app = makeApp({
     pool,
     logger,
     isShuttingDown: () => shuttingDown,
-    routers: roles.has('webhook')
-      ? [
+    routers: [
+      ...(roles.has('webhook')
+        ? [
           makeWebhookRouter({
             pool,
             token: config.WEBHOOK_AUTH_TOKEN,
@@ -96,8 +99,10 @@ export async function startService(env: Record<string, string | undefined> = pro
             logger,
           }),
         ]
-      : [],
-    apiRouters: [makeIncidentsReadRouter({ pool })],
+        : []),
+      ...(roles.has('dashboard') ? [makeDashboardRouter(apiDeps)] : []),
+    ],
+    apiRouters: roles.has('dashboard') || roles.has('webhook') ? makeApiRouters(apiDeps) : [],
   });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));

@@ -5,14 +5,17 @@
  */
 export type BudgetPriority = 'stream' | 'final';
 
+/** One taken slot; `settled()` when the call has finished restamps it to that moment. */
+export type BudgetSlot = { settled(): void };
+
 export type RateBudget = {
   /** Takes a slot now if one is free for this priority; never waits. */
-  tryTake(priority: BudgetPriority): boolean;
+  tryTake(priority: BudgetPriority): BudgetSlot | null;
   /** Milliseconds until `tryTake(priority)` could succeed (0 when it would now). */
   msUntilFree(priority: BudgetPriority): number;
   /** Slack answered 429: no call of either priority before `untilMs`. */
   pauseUntil(untilMs: number): void;
-  /** Calls taken in the last minute, for metrics and tests. */
+  /** Slots held in the last minute, for metrics and tests. */
   used(): number;
 };
 
@@ -22,43 +25,50 @@ const WINDOW_MS = 60_000;
  * A sliding one-minute window shared by every incident streaming into one workspace
  * (see docs/adr/0003-slack-rate-budget.md). `stream` updates may use only
  * `perMinute - reserve` slots, so completions never queue behind progress updates.
+ *
+ * Slack counts a call when it arrives, which is after we take the slot and before the
+ * answer comes back. Restamping a slot when its call settles keeps our window a
+ * superset of Slack's, so the budget can never let Slack see more than `perMinute`.
  */
 export function makeRateBudget(options: { perMinute: number; clock: () => number; reserve?: number }): RateBudget {
   const perMinute = Math.max(1, Math.floor(options.perMinute));
   const reserve = Math.min(perMinute - 1, options.reserve ?? Math.max(1, Math.floor(perMinute / 5)));
   const { clock } = options;
-  const taken: number[] = [];
+  let slots: { at: number }[] = [];
   let pausedUntil = 0;
 
   const capacity = (priority: BudgetPriority): number => (priority === 'final' ? perMinute : perMinute - reserve);
-  const expire = (now: number): void => {
-    while (taken.length > 0 && (taken[0] ?? 0) <= now - WINDOW_MS) taken.shift();
+  const live = (now: number): { at: number }[] => {
+    slots = slots.filter((s) => s.at > now - WINDOW_MS);
+    return slots;
   };
 
   return {
     tryTake(priority) {
       const now = clock();
-      expire(now);
-      if (now < pausedUntil || taken.length >= capacity(priority)) return false;
-      taken.push(now);
-      return true;
+      if (now < pausedUntil || live(now).length >= capacity(priority)) return null;
+      const slot = { at: now };
+      slots.push(slot);
+      return {
+        settled() {
+          slot.at = Math.max(slot.at, clock());
+        },
+      };
     },
     msUntilFree(priority) {
       const now = clock();
-      expire(now);
       const pause = Math.max(0, pausedUntil - now);
-      const over = taken.length - capacity(priority);
+      const ats = live(now).map((s) => s.at).sort((a, b) => a - b);
+      const over = ats.length - capacity(priority);
       if (over < 0) return pause;
       // The slot frees when the (over+1)-th oldest call leaves the window.
-      const frees = (taken[over] ?? now) + WINDOW_MS - now;
-      return Math.max(pause, frees, 1);
+      return Math.max(pause, (ats[over] ?? now) + WINDOW_MS - now, 1);
     },
     pauseUntil(untilMs) {
       pausedUntil = Math.max(pausedUntil, untilMs);
     },
     used() {
-      expire(clock());
-      return taken.length;
+      return live(clock()).length;
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { BudgetPriority, RateBudget } from './make-rate-budget.js';
+import type { BudgetPriority, BudgetSlot, RateBudget } from './make-rate-budget.js';
 import { SlackCallError, toSlackCallError } from './slack-call-error.js';
 import { slackCalls } from './slack-metrics.js';
 
@@ -26,11 +26,12 @@ const MAX_WAIT_MS = 120_000;
 export async function sendWithRetries<T>(method: string, run: () => Promise<T>, ctx: SendContext): Promise<SendOutcome<T>> {
   let last: SlackCallError | null = null;
   for (let attempt = 1; attempt <= ctx.attempts; attempt += 1) {
+    let slot: BudgetSlot | null = null;
     if (ctx.budget) {
-      while (!ctx.budget.tryTake(ctx.priority)) await ctx.sleep(Math.min(MAX_WAIT_MS, ctx.budget.msUntilFree(ctx.priority)));
+      while (!(slot = ctx.budget.tryTake(ctx.priority))) await ctx.sleep(Math.min(MAX_WAIT_MS, ctx.budget.msUntilFree(ctx.priority)));
     }
     try {
-      const value = await run();
+      const value = await run().finally(() => slot?.settled());
       slackCalls.inc({ method, outcome: 'ok' });
       return { ok: true, value };
     } catch (error) {

@@ -44,7 +44,8 @@ export async function streamIntoReply(input: StreamIntoReplyInput): Promise<Stre
     if (error?.permanent || inFlight || markdown === lastSentMarkdown) return;
     const now = clock();
     if (now - lastSentAt < input.intervalMs || now < blockedUntil) return;
-    if (!budget.tryTake('stream')) {
+    const slot = budget.tryTake('stream');
+    if (!slot) {
       skipped += 1;
       slackUpdatesSkipped.inc();
       return;
@@ -68,6 +69,7 @@ export async function streamIntoReply(input: StreamIntoReplyInput): Promise<Stre
         input.logger.debug({ err: e }, 'streaming update to Slack failed; the next update carries the text');
       })
       .finally(() => {
+        slot.settled();
         inFlight = null;
       });
   };

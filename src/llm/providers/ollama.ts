@@ -8,17 +8,30 @@ export function makeOllamaStream(config: LlmConfig): ProviderStream {
   const numCtx = config.limits.promptTokenBudget + config.limits.maxOutputTokens;
 
   async function* stream(req: LlmRequest, signal: AbortSignal): AsyncIterable<LlmChunk> {
-    // A client per call so the request carries this call's abort signal.
-    const client = new Ollama({ host: config.baseUrl ?? undefined, fetch: (input, init) => fetch(input, { ...init, signal }) });
-    const parts = await client.chat({
+    // A client per call, so the request carries this call's abort signal and its
+    // Retry-After can be read (the SDK's ResponseError keeps only the status).
+    let retryAfter: string | null = null;
+    const client = new Ollama({
+      host: config.baseUrl ?? undefined,
+      fetch: async (input, init) => {
+        const response = await fetch(input, { ...init, signal });
+        if (!response.ok) retryAfter = response.headers.get('retry-after');
+        return response;
+      },
+    });
+    const request = {
       model: config.model,
-      stream: true,
+      stream: true as const,
       ...(req.json ? { format: 'json' } : {}),
       options: { temperature: 0.2, num_predict: req.maxTokens, num_ctx: numCtx },
       messages: [
         { role: 'system', content: req.system },
         { role: 'user', content: req.user },
       ],
+    };
+    const parts = await client.chat(request).catch((error: unknown) => {
+      if (retryAfter !== null && typeof error === 'object' && error !== null) Object.assign(error, { headers: { 'retry-after': retryAfter } });
+      throw error;
     });
     for await (const part of parts) {
       if (part.message?.content) yield { type: 'text', text: part.message.content };

@@ -168,5 +168,12 @@ export function describeLlmProvider(wire: WireFormat, env: (url: string) => Reco
       const entities = await extractEntitiesWithLlm(llm, 'the api deployment in shop keeps restarting');
       assert.deepEqual(entities, { namespace: 'shop', workload: 'api' });
     });
+
+    test('never sent a planted secret in any request of this suite (analyze, categorize, extract)', () => {
+      assert.ok(server.requests.length >= 10);
+      for (const request of server.requests) {
+        for (const secret of PLANTED_SECRETS) assert.ok(!request.body.includes(secret), `${request.url} carried ${secret.slice(0, 8)}…`);
+      }
+    });
   });
 }

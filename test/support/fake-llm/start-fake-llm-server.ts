@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createH2cServer, type Http2ServerRequest, type Http2ServerResponse, type Http2Session } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -12,10 +13,22 @@ export type FakeReply =
 
 export type RecordedRequest = { method: string; url: string; headers: IncomingMessage['headers']; body: string };
 
+type Req = IncomingMessage | Http2ServerRequest;
+/** What the handler needs of an HTTP/1.1 or HTTP/2 compat response. */
+type Res = {
+  writeHead(status: number, headers: Record<string, string>): unknown;
+  write(chunk: Uint8Array): unknown;
+  end(body?: string): unknown;
+  destroy(): unknown;
+  flushHeaders?: () => void;
+};
+
 /** One provider's wire format: how a stream of text chunks and an error look on the wire. */
 export type WireFormat = {
   name: string;
   contentType: string;
+  /** Cleartext HTTP/2 (h2c): the AWS SDK talks HTTP/2 to Bedrock Runtime. */
+  http2?: boolean;
   /** Frames (bytes) for each text chunk, then the frames that end the stream. */
   frames(chunks: string[], usage: { tokensIn: number; tokensOut: number }, request: RecordedRequest): { text: Uint8Array[]; end: Uint8Array[] };
   error(status: number, message: string): { headers: Record<string, string>; body: string };
@@ -34,7 +47,7 @@ export async function startFakeLlmServer(format: WireFormat, replies: FakeReply[
   let queue = [...replies];
   const requests: RecordedRequest[] = [];
 
-  async function handle(req: IncomingMessage, res: ServerResponse) {
+  async function handle(req: Req, res: Res) {
     let body = '';
     for await (const part of req) body += String(part);
     const recorded = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body };
@@ -49,7 +62,7 @@ export async function startFakeLlmServer(format: WireFormat, replies: FakeReply[
     const usage = reply.usage ?? { tokensIn: 100, tokensOut: 50 };
     const { text, end } = format.frames(reply.chunks, usage, recorded);
     res.writeHead(200, { 'content-type': format.contentType, 'cache-control': 'no-cache' });
-    res.flushHeaders();
+    res.flushHeaders?.();
     const stallAt = reply.stallAfter ?? Infinity;
     for (const [n, frame] of text.entries()) {
       if (n >= stallAt) return;
@@ -62,8 +75,14 @@ export async function startFakeLlmServer(format: WireFormat, replies: FakeReply[
     res.end();
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch(() => res.destroy());
+  const onRequest = (req: Req, res: ServerResponse | Http2ServerResponse) => {
+    handle(req, res as Res).catch(() => res.destroy());
+  };
+  const sessions = new Set<Http2Session>();
+  const server = format.http2 ? createH2cServer(onRequest) : createServer(onRequest);
+  server.on('session', (session: Http2Session) => {
+    sessions.add(session);
+    session.on('close', () => sessions.delete(session));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -75,7 +94,8 @@ export async function startFakeLlmServer(format: WireFormat, replies: FakeReply[
     },
     close: () =>
       new Promise<void>((resolve) => {
-        server.closeAllConnections();
+        if ('closeAllConnections' in server) server.closeAllConnections();
+        for (const session of sessions) session.destroy();
         server.close(() => resolve());
       }),
   };

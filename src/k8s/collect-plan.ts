@@ -1,0 +1,41 @@
+import type { Category } from '../domain/types.js';
+
+/**
+ * What each category reads, beyond resolving the target. Steps run in parallel.
+ * `pod-logs` = pod status + events + every container's logs + referenced
+ * ConfigMaps/Secrets (names and keys); `pod` = pod status + events only.
+ */
+export const COLLECT_STEPS = [
+  'pod-logs',
+  'pod',
+  'scheduling',
+  'service',
+  'node',
+  'network-policies',
+  'coredns',
+  'metrics',
+  'workload',
+  'storage',
+  'namespace-events',
+] as const;
+export type CollectStep = (typeof COLLECT_STEPS)[number];
+
+export const COLLECT_PLAN: Record<Category, readonly CollectStep[]> = {
+  'pod-crash': ['pod-logs'],
+  'pod-restart': ['pod-logs'],
+  'oom-killed': ['pod-logs', 'metrics'],
+  'config-error': ['pod-logs'],
+  'pod-pending': ['pod', 'scheduling'],
+  'image-pull': ['pod', 'scheduling'],
+  'service-down': ['service'],
+  'endpoint-missing': ['service'],
+  'node-not-ready': ['node'],
+  'disk-pressure': ['node'],
+  'network-policy': ['pod', 'network-policies', 'service'],
+  'dns-issues': ['pod', 'network-policies', 'coredns'],
+  'cpu-throttling': ['pod', 'metrics'],
+  'rollout-failed': ['workload', 'pod', 'namespace-events'],
+  'job-failed': ['workload', 'pod-logs', 'namespace-events'],
+  storage: ['workload', 'pod', 'storage', 'namespace-events'],
+  unknown: ['workload', 'pod', 'namespace-events'],
+};

@@ -136,7 +136,7 @@ function containerFinding(pod: k8s.V1Pod, cs: k8s.V1ContainerStatus, snapshot: C
     ]);
   }
   const lines = logLines(5);
-  return crash('app-error', pn, cs.name, lines.length > 0 ? 0.7 : 0.6, `the application exits with code ${exitCode}${lines[0] ? `: "${lines[0].line}"` : ''}`, [...evidence, ...lines], [
+  return crash('app-error', pn, cs.name, lines.length > 0 ? 0.65 : 0.6, `the application exits with code ${exitCode}${lines[0] ? `: "${lines[0].line}"` : ''}`, [...evidence, ...lines], [
     `kubectl -n ${ns} logs ${nameOf(pod)} -c ${cs.name} --previous`,
     'Fix the application error the log shows, then roll out again.',
   ]);

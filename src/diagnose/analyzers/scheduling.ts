@@ -108,5 +108,5 @@ function explain(cause: CauseId, pod: k8s.V1Pod, snapshot: ClusterSnapshot, text
     detail: 'The scheduler found no node that satisfies the pod.',
     actions: [`kubectl -n ${ns} describe pod ${nameOf(pod)}`],
   };
-  return makeFinding({ ...base, ...chosen, confidence: cause === 'unbound-pvc' ? 0.8 : cause === 'unschedulable' ? 0.6 : 0.9 });
+  return makeFinding({ ...base, ...chosen, confidence: cause === 'unbound-pvc' ? 0.65 : cause === 'unschedulable' ? 0.6 : 0.9 });
 }

@@ -1,3 +1,16 @@
+import { ANALYSIS_HEADINGS } from './render-analysis-markdown.js';
+
+/** What each section must hold; keyed by the headings so the two cannot drift apart. */
+const SECTION_GUIDANCE: Record<(typeof ANALYSIS_HEADINGS)[number], string> = {
+  Summary: 'One or two sentences: what is broken, where, and the most likely cause.',
+  'Root cause': 'The cause and the chain of events that led to it, with evidence ids.',
+  Evidence: 'A bullet list: each bullet one fact from the evidence, with its id.',
+  Impact: 'Who or what is affected and how badly.',
+  'Recommended actions': 'A numbered list of concrete steps, most urgent first.',
+  Prevention: 'A bullet list of changes that stop this from recurring.',
+  Confidence: 'One word — high, medium or low — then one sentence on why.',
+};
+
 /**
  * The system role of the analysis prompt. Changing it changes PROMPT_VERSION
  * (build-prompt.ts), so analyses stay comparable by the prompt that wrote them.
@@ -14,17 +27,4 @@ Rules:
 - Be concise and concrete: name namespaces, objects, containers, exit codes, reasons. Recommend kubectl commands where useful.
 
 Answer in markdown with exactly these sections, in this order, each starting with a level-2 heading:
-## Summary
-One or two sentences: what is broken, where, and the most likely cause.
-## Root cause
-The cause and the chain of events that led to it, with evidence ids.
-## Evidence
-A bullet list: each bullet one fact from the evidence, with its id.
-## Impact
-Who or what is affected and how badly.
-## Recommended actions
-A numbered list of concrete steps, most urgent first.
-## Prevention
-A bullet list of changes that stop this from recurring.
-## Confidence
-One word — high, medium or low — then one sentence on why.`;
+${ANALYSIS_HEADINGS.map((h) => `## ${h}\n${SECTION_GUIDANCE[h]}`).join('\n')}`;

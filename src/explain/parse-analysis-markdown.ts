@@ -1,17 +1,19 @@
 import type { AnalysisSections } from '../domain/analysis.js';
 import { CONFIDENCE_LEVELS, type ConfidenceLevel } from '../domain/types.js';
+import { ANALYSIS_HEADINGS } from './render-analysis-markdown.js';
 
-/** The fixed sections of every analysis, in order, with the field each fills. */
-export const ANALYSIS_SECTIONS = [
-  { heading: 'Summary', field: 'summary' },
-  { heading: 'Root cause', field: 'rootCause' },
-  { heading: 'Evidence', field: 'evidence' },
-  { heading: 'Impact', field: 'impact' },
-  { heading: 'Recommended actions', field: 'actions' },
-  { heading: 'Prevention', field: 'prevention' },
-  { heading: 'Confidence', field: 'confidence' },
-] as const;
-type Field = (typeof ANALYSIS_SECTIONS)[number]['field'];
+/** The field each of the fixed `## ` sections fills (headings: render-analysis-markdown.ts). */
+const FIELD_OF_HEADING = {
+  Summary: 'summary',
+  'Root cause': 'rootCause',
+  Evidence: 'evidence',
+  Impact: 'impact',
+  'Recommended actions': 'actions',
+  Prevention: 'prevention',
+  Confidence: 'confidence',
+} as const satisfies Record<(typeof ANALYSIS_HEADINGS)[number], keyof AnalysisSections>;
+const ANALYSIS_SECTIONS = ANALYSIS_HEADINGS.map((heading) => ({ heading, field: FIELD_OF_HEADING[heading] }));
+type Field = keyof AnalysisSections;
 
 export type ParsedAnalysis = {
   sections: AnalysisSections;

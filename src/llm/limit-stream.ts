@@ -19,9 +19,10 @@ export async function* limitStream(
   if (outer?.aborted) onOuterAbort();
   outer?.addEventListener('abort', onOuterAbort, { once: true });
   const started = Date.now();
-  const iterator = open(controller.signal)[Symbol.asyncIterator]();
+  let iterator: AsyncIterator<LlmChunk> | undefined;
   let sawText = false;
   try {
+    iterator = open(controller.signal)[Symbol.asyncIterator]();
     for (;;) {
       const left = limits.totalMs - (Date.now() - started);
       const stepMs = sawText ? limits.idleMs : limits.firstTokenMs;
@@ -40,7 +41,7 @@ export async function* limitStream(
     outer?.removeEventListener('abort', onOuterAbort);
     controller.abort(new UpstreamError('LLM stream closed'));
     // Closing a generator that is mid-await would wait for it; fire and forget.
-    void iterator.return?.().catch(() => undefined);
+    void iterator?.return?.().catch(() => undefined);
   }
 }
 

@@ -58,12 +58,14 @@ function renderTarget({ evidence }: ExplainInput): string {
 
 function renderFindings(findings: Finding[]): string {
   if (findings.length === 0) return '# Analyzer findings\nNone: no deterministic analyzer recognised a cause.';
+  // Titles and details quote events and logs, so only the analyzer's own fields stay outside the fence.
   const blocks = findings.map((f, n) =>
     [
-      `F${n + 1}. ${f.title} (cause ${f.cause}, analyzer ${f.analyzer}, confidence ${f.confidence.toFixed(2)}, owner ${f.owner})`,
-      `   ${redactText(f.detail)}`,
-      fenceUntrusted(`F${n + 1} evidence`, f.evidence.map((e) => `${e.line}  [ev:${e.source}]`).join('\n') || '(none)'),
-      ...(f.actions.length > 0 ? [`   Suggested actions: ${f.actions.map(redactText).join(' | ')}`] : []),
+      `F${n + 1}. cause ${f.cause} (analyzer ${f.analyzer}, confidence ${f.confidence.toFixed(2)}, owner ${f.owner})`,
+      fenceUntrusted(
+        `F${n + 1}`,
+        [f.title, f.detail, 'evidence:', ...f.evidence.map((e) => `  ${e.line}  [ev:${e.source}]`), ...(f.actions.length > 0 ? ['suggested actions:', ...f.actions.map((a) => `  - ${a}`)] : [])].join('\n'),
+      ),
     ].join('\n'),
   );
   return ['# Analyzer findings', ...blocks].join('\n');

@@ -13,9 +13,13 @@ export const ANALYSIS_HEADINGS = [
 ] as const;
 
 const COMMAND = /^(kubectl|helm|crane|crictl|journalctl|systemctl) /;
+const TRAILING_COMMAND = /^(.*?:\s*)((?:kubectl|helm|crane|crictl) [^`]+)$/;
 
+/** Commands are set in code spans so Slack and the dashboard show them copyable. */
 function action(a: string): string {
-  return COMMAND.test(a) ? `\`${a}\`` : a;
+  if (COMMAND.test(a)) return `\`${a}\``;
+  const m = TRAILING_COMMAND.exec(a);
+  return m ? `${m[1]}\`${m[2]}\`` : a;
 }
 
 /**

@@ -64,9 +64,11 @@ async function collectLogs(ctx: CollectContext, pod: k8s.V1Pod): Promise<void> {
   const reads: Array<{ container: string; previous: boolean }> = [];
   for (const container of containers) {
     const status = statuses.find((s) => s.name === container);
-    // A container that never ran has no log; asking would only produce a 400.
-    if (status?.state?.running || status?.state?.terminated || !status?.state?.waiting) reads.push({ container, previous: false });
-    if ((status?.restartCount ?? 0) > 0 || status?.lastState?.terminated) reads.push({ container, previous: true });
+    const hasRun = (status?.restartCount ?? 0) > 0 || Boolean(status?.lastState?.terminated);
+    // A container that never started has no log (the API answers 400); one in
+    // CrashLoopBackOff still serves its last run as the current log.
+    if (!status?.state?.waiting || hasRun) reads.push({ container, previous: false });
+    if (hasRun) reads.push({ container, previous: true });
   }
   await Promise.all(reads.map((r) => collectLog(ctx, namespace, name, r.container, r.previous)));
 }

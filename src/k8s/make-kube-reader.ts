@@ -1,4 +1,4 @@
-import type * as k8s from '@kubernetes/client-node';
+import * as k8s from '@kubernetes/client-node';
 
 /**
  * One API read, bounded and counted. The client's request middleware gives each read
@@ -53,17 +53,16 @@ export function makeKubeReader(deps: { timeoutMs: number; signal?: AbortSignal }
       const deadline = AbortSignal.timeout(deps.timeoutMs);
       const signal = deps.signal ? AbortSignal.any([deadline, deps.signal]) : deadline;
       let path = '';
-      const middleware: k8s.Middleware = {
-        pre: async (context) => {
+      const middleware: k8s.ObservableMiddleware = {
+        pre: (context) => {
           const url = new URL(context.getUrl());
           path = `${url.pathname}${url.search}`;
           context.setSignal(signal);
-          return context;
+          return new k8s.Observable(Promise.resolve(context));
         },
-        post: async (context) => context,
+        post: (context) => new k8s.Observable(Promise.resolve(context)),
       };
-      // The object-style API wraps promise middleware itself; its declared type is the observable one.
-      const options = { middleware: [middleware], middlewareMergeStrategy: 'append' } as unknown as ReadOptions;
+      const options: ReadOptions = { middleware: [middleware], middlewareMergeStrategy: 'append' };
       try {
         const value = await call(options);
         answered += 1;

@@ -48,14 +48,23 @@ function pickContainer(pod: k8s.V1Pod): string | null {
   return worst?.name ?? pod.spec?.containers[0]?.name ?? null;
 }
 
-async function walkOwners(ctx: CollectContext, namespace: string, owners: k8s.V1OwnerReference[] | undefined): Promise<WorkloadRef | null> {
+async function walkOwners(
+  ctx: CollectContext,
+  namespace: string,
+  owners: k8s.V1OwnerReference[] | undefined,
+  unresolved: string[],
+): Promise<WorkloadRef | null> {
   const owner = owners?.find((o) => o.controller) ?? owners?.[0];
   if (!owner || !isWorkloadKind(owner.kind)) return null;
   const ref = { kind: owner.kind, namespace, name: owner.name };
   const result = await readWorkload(ctx, ref);
-  if (!result.ok) return ref;
+  if (!result.ok) {
+    // The owner reference still names the workload; report it as far as it is known.
+    unresolved.push(`${owner.kind.toLowerCase()} ${namespace}/${owner.name} (owner): ${result.error}`);
+    return ref;
+  }
   // A ReplicaSet is reported as its Deployment, a Job as its CronJob.
-  const parent = await walkOwners(ctx, namespace, result.value.metadata?.ownerReferences);
+  const parent = await walkOwners(ctx, namespace, result.value.metadata?.ownerReferences, unresolved);
   return parent ?? ref;
 }
 
@@ -75,7 +84,7 @@ export async function resolveTarget(ctx: CollectContext, subject: IncidentSubjec
     if (r.ok) {
       pod = r.value;
       remember(ctx.snapshot.pods, [pod]);
-      workload = await walkOwners(ctx, namespace, pod.metadata?.ownerReferences);
+      workload = await walkOwners(ctx, namespace, pod.metadata?.ownerReferences, unresolved);
     } else if (r.status === 404) unresolved.push(`pod ${namespace}/${podLabel}: not found (it may have been replaced)`);
     else addFailure(ctx, `pod/${namespace}/${podLabel}/read`, 'pod', { kind: 'Pod', namespace, name: podLabel }, r);
   } else if (podLabel) unresolved.push(`pod ${podLabel}: no namespace label`);
@@ -98,7 +107,7 @@ export async function resolveTarget(ctx: CollectContext, subject: IncidentSubjec
       const ref = { kind: explicit.kind, namespace, name: explicit.name };
       const r = await readWorkload(ctx, ref);
       if (r.ok) {
-        workload = (await walkOwners(ctx, namespace, r.value.metadata?.ownerReferences)) ?? ref;
+        workload = (await walkOwners(ctx, namespace, r.value.metadata?.ownerReferences, unresolved)) ?? ref;
         if (!pod) {
           const selector = podSelectorOf(r.value);
           const pods = selector

@@ -62,7 +62,7 @@ function container(c: k8s.V1Container, status: k8s.V1ContainerStatus | undefined
     command: c.command,
     args: c.args,
     env: e.values,
-    envFrom: e.refs,
+    envRefs: e.refs,
   };
 }
 

@@ -37,7 +37,7 @@ export function probeFindings(pod: k8s.V1Pod, snapshot: ClusterSnapshot): Findin
     const status = /statuscode: (\d+)/.exec(failures[0]?.message ?? '')?.[1];
     if (port !== undefined && refused && (container?.ports?.length ?? 0) > 0 && !declared.includes(String(port))) {
       findings.push(makeFinding({
-        analyzer: 'containers', cause: 'probe-port-not-exposed', category: probe.kind === 'Readiness' ? undefined : 'pod-restart', confidence: 0.92, evidence,
+        analyzer: 'containers', cause: 'probe-port-not-exposed', category: probe.kind === 'Readiness' ? 'endpoint-missing' : 'pod-restart', confidence: 0.92, evidence,
         title: `The ${probe.kind.toLowerCase()} probe of container ${container?.name} in pod ${pn} targets port ${port}, which the container does not expose (it declares ${declared.filter(Boolean).join(', ')}).`,
         detail: `Every probe gets "connection refused" because nothing listens on port ${port}.`,
         actions: [
@@ -49,7 +49,7 @@ export function probeFindings(pod: k8s.V1Pod, snapshot: ClusterSnapshot): Findin
     }
     const cause: CauseId = probe.cause;
     findings.push(makeFinding({
-      analyzer: 'containers', cause, category: probe.kind === 'Readiness' ? undefined : 'pod-restart',
+      analyzer: 'containers', cause, category: probe.kind === 'Readiness' ? 'endpoint-missing' : 'pod-restart',
       confidence: probe.kind === 'Readiness' ? 0.8 : 0.88, evidence,
       title: `The ${probe.kind.toLowerCase()} probe of container ${container?.name ?? '?'} in pod ${pn} fails${where ? ` (${where})` : ''}${status ? ` with HTTP ${status}` : refused ? ': connection refused' : ''}.`,
       detail: probe.kind === 'Readiness'

@@ -6,6 +6,7 @@ import { InputError, NotFoundError } from '../../errors.js';
 import { describeZodError } from '../../intake/webhook-schema.js';
 import { incidentFromRow, type IncidentRow } from '../../store/incident-record.js';
 import { incidentJson } from './incident-json.js';
+import { readFeedback } from './read-feedback.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -17,7 +18,14 @@ const listQuery = z.object({
   category: z.string().max(64).optional(),
   namespace: z.string().max(253).optional(),
   since: z.iso.datetime({ offset: true }).optional(),
+  /** Free text over alert name, namespace, workload and description. */
+  q: z.string().trim().max(200).optional(),
 });
+
+/** ILIKE pattern matching `text` literally anywhere. */
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
 
 /** Cursor = base64url of "<created_at ISO>|<id>" of the last item of the previous page. */
 export function encodeCursor(createdAt: Date, id: string): string {
@@ -53,6 +61,13 @@ export function makeIncidentsReadRouter(deps: { pool: pg.Pool }): Router {
     if (q.category) add('category = ?', q.category);
     if (q.namespace) add('namespace = ?', q.namespace);
     if (q.since) add('created_at >= ?', q.since);
+    if (q.q) {
+      add(
+        `(alertname ILIKE ? OR namespace ILIKE $${params.length + 1} OR workload_name ILIKE $${params.length + 1}
+          OR description ILIKE $${params.length + 1} OR category ILIKE $${params.length + 1})`,
+        containsPattern(q.q),
+      );
+    }
     if (q.cursor) {
       const c = decodeCursor(q.cursor);
       params.push(c.createdAt, c.id);
@@ -77,13 +92,14 @@ export function makeIncidentsReadRouter(deps: { pool: pg.Pool }): Router {
     const r = await deps.pool.query<IncidentRow>('SELECT * FROM incidents WHERE id = $1', [id]);
     const row = r.rows[0];
     if (!row) throw new NotFoundError(`incident ${id} not found`);
-    const [alerts, analyses] = await Promise.all([
+    const [alerts, analyses, feedback] = await Promise.all([
       deps.pool.query(
         `SELECT fingerprint, status, alertname, labels, annotations, starts_at, ends_at, generator_url, receive_count
          FROM alerts WHERE incident_id = $1 ORDER BY starts_at LIMIT 100`,
         [id],
       ),
       deps.pool.query('SELECT * FROM analyses WHERE incident_id = $1 ORDER BY created_at DESC LIMIT 1', [id]),
+      readFeedback(deps.pool, id),
     ]);
     const a = analyses.rows[0] as Record<string, unknown> | undefined;
     res.json({
@@ -113,6 +129,7 @@ export function makeIncidentsReadRouter(deps: { pool: pg.Pool }): Router {
       findings: a?.findings ?? [],
       evidence: a?.evidence ?? null,
       similar_cases: a?.similar_cases ?? [],
+      feedback,
     });
   });
 

@@ -23,7 +23,7 @@ test('the prompt carries the findings, evidence ids, similar cases and the hypot
   const { system, user } = buildPrompt(sampleExplainInput(), 12_000);
   assert.match(system, /hypothesis/i);
   assert.match(system, /untrusted data/);
-  assert.match(user, /F1\. Container app in shop\/api-7d9f exits with code 1/);
+  assert.match(user, /F1\. cause app-crash[^\n]*\n<<<DATA F1>>>\nContainer app in shop\/api-7d9f exits with code 1/);
   assert.match(user, /\[ev:pod\/shop\/api-7d9f\/logs\/app\/previous\]/);
   assert.match(user, /case case-1 \(similarity 0\.88/);
   assert.match(PROMPT_VERSION, /\S/);
@@ -71,7 +71,7 @@ test('a tiny budget still keeps the alert and the findings', () => {
   const { user, budget } = buildPrompt(input, 1500);
   assert.ok(budget.dropped.length > 0);
   assert.match(user, /KubePodCrashLooping/);
-  assert.match(user, /F1\./);
+  assert.match(user, /<<<DATA F1>>>/);
   assert.ok(estimateTokens(user) < budget.tokensBefore);
 });
 

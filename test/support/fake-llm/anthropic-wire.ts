@@ -4,6 +4,7 @@ import { sse, type WireFormat } from './start-fake-llm-server.js';
 export const anthropicWire: WireFormat = {
   name: 'anthropic',
   contentType: 'text/event-stream',
+  requestPath: /^\/v1\/messages$/,
   frames(chunks, usage) {
     const message = { id: 'msg_fake', type: 'message', role: 'assistant', model: 'fake-model', content: [], stop_reason: null, stop_sequence: null };
     const start = [

@@ -22,6 +22,7 @@ function event(type: string, payload: unknown): Uint8Array {
 export const bedrockWire: WireFormat = {
   name: 'bedrock',
   contentType: 'application/vnd.amazon.eventstream',
+  requestPath: /^\/model\/fake-model\/converse-stream$/,
   http2: true,
   frames(chunks, usage) {
     const deltas = chunks.map((text) => event('contentBlockDelta', { contentBlockIndex: 0, delta: { text } }));

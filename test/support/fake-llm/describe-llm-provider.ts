@@ -66,6 +66,7 @@ export function describeLlmProvider(wire: WireFormat, env: (url: string) => Reco
       assert.equal(analysis.confidence, 'high');
       assert.deepEqual(analysis.llm, { calls: 1, tokensIn: 1234, tokensOut: 321, error: null });
       assert.ok(analysis.budget && analysis.budget.tokensAfter > 0);
+      assert.match(server.requests.at(-1)?.url ?? '', wire.requestPath);
     });
 
     test('sends a prompt with the system role, the fenced alert and the evidence but none of the planted secrets', async () => {
@@ -135,6 +136,13 @@ export function describeLlmProvider(wire: WireFormat, env: (url: string) => Reco
       assert.equal(server.requests.length - sent, 1);
       assert.equal(analysis.mode, 'llm-fallback');
       assert.match(analysis.llm?.error ?? '', /credentials/);
+    });
+
+    test('names the model when the provider does not know it', async () => {
+      server.reply({ kind: 'status', status: 404, message: 'model not found' });
+      const { analysis } = await consume(explain()(sampleExplainInput()));
+      assert.equal(analysis.mode, 'llm-fallback');
+      assert.match(analysis.llm?.error ?? '', /model "fake-model"/);
     });
 
     test('ends a stalled stream at the idle timeout and delivers the offline analysis after a separator', async () => {

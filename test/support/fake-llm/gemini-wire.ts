@@ -4,6 +4,7 @@ import { utf8, type WireFormat } from './start-fake-llm-server.js';
 export const geminiWire: WireFormat = {
   name: 'gemini',
   contentType: 'text/event-stream',
+  requestPath: /^\/v1beta\/models\/fake-model:streamGenerateContent\?alt=sse$/,
   frames(chunks, usage) {
     const frame = (data: unknown) => utf8(`data: ${JSON.stringify(data)}\r\n\r\n`);
     const usageMetadata = { promptTokenCount: usage.tokensIn, candidatesTokenCount: usage.tokensOut, totalTokenCount: usage.tokensIn + usage.tokensOut };

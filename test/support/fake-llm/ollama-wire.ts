@@ -4,6 +4,7 @@ import { utf8, type WireFormat } from './start-fake-llm-server.js';
 export const ollamaWire: WireFormat = {
   name: 'ollama',
   contentType: 'application/x-ndjson',
+  requestPath: /^\/api\/chat$/,
   frames(chunks, usage) {
     const line = (data: unknown) => utf8(`${JSON.stringify(data)}\n`);
     const base = { model: 'fake-model', created_at: '2025-01-01T00:00:00Z' };

@@ -4,6 +4,7 @@ import { sse, utf8, type WireFormat } from './start-fake-llm-server.js';
 export const openAiWire: WireFormat = {
   name: 'openai',
   contentType: 'text/event-stream',
+  requestPath: /^\/v1\/chat\/completions$/,
   frames(chunks, usage) {
     const base = { id: 'chatcmpl-fake', object: 'chat.completion.chunk', created: 1_700_000_000, model: 'fake-model' };
     return {

@@ -27,6 +27,8 @@ type Res = {
 export type WireFormat = {
   name: string;
   contentType: string;
+  /** The path (and query) the real SDK calls, asserted by the provider tests. */
+  requestPath: RegExp;
   /** Cleartext HTTP/2 (h2c): the AWS SDK talks HTTP/2 to Bedrock Runtime. */
   http2?: boolean;
   /** Frames (bytes) for each text chunk, then the frames that end the stream. */

@@ -93,7 +93,10 @@ export function makeCollector(deps: CollectorDeps): Collect {
 }
 
 function finish(ctx: CollectContext, target: ResolvedTarget, deps: CollectorDeps): Evidence {
-  const items = ctx.items.map((item) => ({ ...item, text: redactText(item.text) }));
+  // Parallel reads finish in any order; a stable order keeps prompts and tests reproducible.
+  const items = ctx.items
+    .map((item) => ({ ...item, text: redactText(item.text) }))
+    .sort((a, b) => (a.id === 'target' ? -1 : b.id === 'target' ? 1 : a.id.localeCompare(b.id)));
   const context = items.map((i) => `## ${i.title}\n${i.text}`).join('\n\n');
   // The API was reachable if any read got an answer, even an HTTP error.
   const readable = ctx.reader.calls() === 0 || ctx.reader.answered() > 0;

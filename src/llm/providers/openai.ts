@@ -2,6 +2,8 @@ import { AzureOpenAI, OpenAI } from 'openai';
 import type { LlmChunk, LlmRequest, ProviderStream } from '../llm-client.js';
 import type { LlmConfig } from '../llm-config.js';
 
+const REASONING_MODEL = /^(o\d|gpt-5)/;
+
 /** OpenAI chat completions: api.openai.com, Azure OpenAI, or any compatible server via OPENAI_BASE_URL. */
 export function makeOpenAiStream(config: LlmConfig): ProviderStream {
   // Retries and time limits are k8flex's own (make-llm-client.ts), so the SDK's are off.
@@ -16,8 +18,10 @@ export function makeOpenAiStream(config: LlmConfig): ProviderStream {
         model: config.model,
         stream: true,
         stream_options: { include_usage: true },
-        max_completion_tokens: req.maxTokens,
-        temperature: 0.2,
+        // Compatible servers (vLLM, LocalAI, older LiteLLM) know only max_tokens; OpenAI deprecated it.
+        ...(config.baseUrl ? { max_tokens: req.maxTokens } : { max_completion_tokens: req.maxTokens }),
+        // Reasoning models reject any temperature but the default.
+        ...(REASONING_MODEL.test(config.model) ? {} : { temperature: 0.2 }),
         ...(req.json ? { response_format: { type: 'json_object' as const } } : {}),
         messages: [
           { role: 'system', content: req.system },

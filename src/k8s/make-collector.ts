@@ -16,6 +16,7 @@ import { collectService } from './collect-service.js';
 import { collectNamespaceEvents, collectWorkload } from './collect-workload.js';
 import { makeKubeClients } from './kube-clients.js';
 import { makeKubeReader } from './make-kube-reader.js';
+import { redactSnapshot } from './redact-snapshot.js';
 import { resolveTarget } from './resolve-target.js';
 import { compact, toYaml } from './to-yaml.js';
 
@@ -93,6 +94,7 @@ export function makeCollector(deps: CollectorDeps): Collect {
 }
 
 function finish(ctx: CollectContext, target: ResolvedTarget, deps: CollectorDeps): Evidence {
+  redactSnapshot(ctx.snapshot);
   // Parallel reads finish in any order; a stable order keeps prompts and tests reproducible.
   const items = ctx.items
     .map((item) => ({ ...item, text: redactText(item.text) }))

@@ -21,6 +21,6 @@ export const KEYWORD_RULES: ReadonlyArray<{ pattern: RegExp; category: Category;
   { pattern: /persistent ?volume|\bpvc\b|\bvolume\b|storage ?class|provision/i, category: 'storage', confidence: 0.65 },
   { pattern: /rollout|progress ?deadline|deployment .{0,40}(stuck|failed)|replicas? mismatch/i, category: 'rollout-failed', confidence: 0.65 },
   { pattern: /\bjob\b.{0,40}fail|backoff ?limit|cron ?job|job .{0,30}(not )?complet/i, category: 'job-failed', confidence: 0.65 },
-  { pattern: /\b5\d\d\b|unavailable|target down|is down|not reachable|unreachable|timed? ?out|latency/i, category: 'service-down', confidence: 0.55 },
+  { pattern: /\b5\d\d\b|\b5xx\b|error rate|unavailable|target down|is down|not reachable|unreachable|timed? ?out|latency/i, category: 'service-down', confidence: 0.55 },
   { pattern: /configmap|secret|environment variable|misconfigur/i, category: 'config-error', confidence: 0.55 },
 ];

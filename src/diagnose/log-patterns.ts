@@ -15,7 +15,7 @@ export const LOG_PATTERNS: ReadonlyArray<{ kind: LogPatternKind; pattern: RegExp
   { kind: 'volume-filling-up', pattern: /no space left on device|ENOSPC|disk quota exceeded/i },
   { kind: 'permission-denied', pattern: /permission denied|EACCES|operation not permitted|AccessDenied|is forbidden: User/i },
   { kind: 'app-panic', pattern: /^\s*(panic:|fatal error: |SIGSEGV|runtime error: )/ },
-  { kind: 'app-exception', pattern: /^\s*([\w$.]+(Exception|Error)(: .*)?|Traceback \(most recent call last\):|Unhandled(PromiseRejection| exception)|Caused by: .*)$/ },
+  { kind: 'app-exception', pattern: /^\s*([\w$.]*(Exception|Error)(: .*)?|Traceback \(most recent call last\):|Unhandled(PromiseRejection| exception)|Caused by: .*)$/ },
   { kind: 'app-fatal', pattern: /\bFATAL\b|\blevel=fatal\b|"level":"fatal"|\bCRITICAL\b|\[emerg\]|\bfatal:/i },
 ];
 

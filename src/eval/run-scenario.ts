@@ -7,6 +7,7 @@ import type { Analysis } from '../domain/analysis.js';
 import type { AlertmanagerAlert, Category } from '../domain/types.js';
 import { writeOfflineAnalysis } from '../explain/write-offline-analysis.js';
 import type { Collect } from '../pipeline/stages.js';
+import { mergeEvidence } from './merge-evidence.js';
 import { subjectFromAlert } from './subject-from-alert.js';
 
 export type Expected = { category: Category; cause: string; mention?: string[] };
@@ -25,8 +26,9 @@ export type ScenarioResult = {
 };
 
 /**
- * Runs the offline pipeline on one scenario — categorize, collect, diagnose, refine,
- * explain — exactly as a worker would with no LLM configured.
+ * Runs the offline pipeline on one scenario — categorize, collect, diagnose, refine
+ * (and collect again for a changed category), explain — as a worker would with no
+ * LLM configured.
  */
 export async function runScenario(dir: string, collect: Collect): Promise<ScenarioResult> {
   const name = basename(dir);
@@ -36,10 +38,14 @@ export async function runScenario(dir: string, collect: Collect): Promise<Scenar
   if (!alert) throw new Error(`${name}: alert.json has no alerts`);
   const subject = subjectFromAlert(alert, payload, `eval-${name}`, 'eval');
   const first = categorizeByRules(subject);
-  const evidence = await collect(subject, first.category);
+  let evidence = await collect(subject, first.category);
   let findings = diagnose(subject, first.category, evidence);
   const decision = refineCategory(first, evidence, findings);
-  if (decision.category !== first.category) findings = diagnose(subject, decision.category, evidence);
+  if (decision.category !== first.category) {
+    // The new category may need data the first plan did not read (a PVC, a policy).
+    evidence = mergeEvidence(evidence, await collect(subject, decision.category));
+    findings = diagnose(subject, decision.category, evidence);
+  }
   const analysis = writeOfflineAnalysis({ subject, category: decision, evidence, findings, similar: [] });
   const cause = findings[0]?.cause ?? 'none';
   const text = `${analysis.rootCause}\n${analysis.evidence.join('\n')}`.toLowerCase();

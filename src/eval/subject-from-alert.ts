@@ -1,7 +1,7 @@
 import type { AlertmanagerAlert, IncidentSubject } from '../domain/types.js';
 import { workloadFromLabels } from '../intake/workload-from-labels.js';
 
-type Payload = { externalURL?: string; commonLabels?: Record<string, string> };
+type Payload = { externalURL?: string; alerts?: unknown[] };
 
 /** The IncidentSubject for one Alertmanager alert, as the evaluation builds it. */
 export function subjectFromAlert(alert: AlertmanagerAlert, payload: Payload, incidentId: string, cluster: string): IncidentSubject {

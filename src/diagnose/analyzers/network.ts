@@ -56,13 +56,19 @@ export const analyzeNetwork: Analyzer = ({ category, evidence }) => {
           findings.push(policyFinding(pod, 'Egress', egressDeny.policies, [{ line: timeout.line, source: logSource(log) }], 0.85, `connections to ${t ? `${t.host}:${t.port ?? ''}` : 'its dependency'}`));
           continue;
         }
-        if (timeout.kind === 'timeout' && svc) {
+        if (timeout.kind === 'timeout' && t) {
+          // Refused means nothing listens; a silent timeout inside the cluster is what a dropping NetworkPolicy looks like.
+          const policiesRead = snapshot.networkPolicies.length > 0;
+          const name = svc ? `Service ${nsOf(svc)}/${nameOf(svc)}` : `${t.host}${t.port ? `:${t.port}` : ''}`;
           findings.push(makeFinding({
-            analyzer: 'network', cause: 'service-unreachable', category: 'service-down', confidence: 0.7,
-            title: `Pod ${nsOf(pod)}/${nameOf(pod)} times out connecting to Service ${nsOf(svc)}/${nameOf(svc)}.`,
+            analyzer: 'network', cause: 'service-unreachable', category: policiesRead ? 'service-down' : 'network-policy', confidence: 0.7,
+            title: `Pod ${nsOf(pod)}/${nameOf(pod)} times out connecting to ${name}.`,
             detail: `The log shows: ${timeout.line}`,
             evidence: [{ line: timeout.line, source: logSource(log) }],
-            actions: [`kubectl -n ${nsOf(svc)} get endpointslices -l kubernetes.io/service-name=${nameOf(svc)}`, `kubectl -n ${nsOf(pod)} get networkpolicy`],
+            actions: [
+              svc ? `kubectl -n ${nsOf(svc)} get endpointslices -l kubernetes.io/service-name=${nameOf(svc)}` : `kubectl get services -A -o wide | grep ${t.host}`,
+              `kubectl -n ${nsOf(pod)} get networkpolicy`,
+            ],
           }));
         }
       }

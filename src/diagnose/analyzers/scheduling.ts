@@ -108,5 +108,6 @@ function explain(cause: CauseId, pod: k8s.V1Pod, snapshot: ClusterSnapshot, text
     detail: 'The scheduler found no node that satisfies the pod.',
     actions: [`kubectl -n ${ns} describe pod ${nameOf(pod)}`],
   };
-  return makeFinding({ ...base, ...chosen, confidence: cause === 'unbound-pvc' ? 0.65 : cause === 'unschedulable' ? 0.6 : 0.9 });
+  // An unbound claim is a storage problem: the PVC's own events name the cause, so this finding ranks below them.
+  return makeFinding({ ...base, ...chosen, ...(cause === 'unbound-pvc' ? { category: 'storage' as const } : {}), confidence: cause === 'unbound-pvc' ? 0.7 : cause === 'unschedulable' ? 0.6 : 0.9 });
 }

@@ -126,7 +126,10 @@ function replicaSetFailures(snapshot: ClusterSnapshot): Finding[] {
 function jobs(evidence: Evidence): Finding[] {
   const { snapshot } = evidence;
   const findings: Finding[] = [];
-  for (const job of snapshot.jobs.filter((j) => wanted(evidence, 'Job', j) || evidence.target.workload?.name === nameOf(j))) {
+  const target = evidence.target.workload;
+  const ofTarget = (j: k8s.V1Job) =>
+    wanted(evidence, 'Job', j) || target?.name === nameOf(j) || (j.metadata?.ownerReferences ?? []).some((o) => o.kind === 'CronJob' && o.name === target?.name);
+  for (const job of snapshot.jobs.filter(ofTarget)) {
     const failed = job.status?.conditions?.find((c) => c.type === 'Failed' && c.status === 'True');
     if (!failed) continue;
     const ns = nsOf(job);

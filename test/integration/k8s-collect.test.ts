@@ -4,9 +4,14 @@ import { fileURLToPath } from 'node:url';
 import type { Evidence } from '../../src/domain/evidence.js';
 import type { Category, IncidentSubject } from '../../src/domain/types.js';
 import { makeCollector } from '../../src/k8s/make-collector.js';
-import { startFakeKubeApi, type FakeKubeApi } from '../support/fake-kube-api.js';
+import { readFileSync } from 'node:fs';
+import { load } from 'js-yaml';
+import { startFakeKubeApi, type FakeKubeApi, type FakeKubeRequest } from '../support/fake-kube-api.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/clusters/', import.meta.url));
+const CLUSTER_ROLE = fileURLToPath(new URL('../../deploy/base/clusterrole.yaml', import.meta.url));
+/** Every request any test made, checked against the ClusterRole at the end. */
+const SEEN: FakeKubeRequest[] = [];
 
 function subject(labels: Record<string, string>): IncidentSubject {
   return {
@@ -39,6 +44,7 @@ async function collectFrom(
     const collect = makeCollector({ kubeConfig: api.kubeConfig(), cluster: 'fake', requestTimeoutMs, logTailLines: 100, logMaxBytes: 4096 });
     return { evidence: await collect(subject(labels), category), api };
   } finally {
+    SEEN.push(...api.requests);
     await api.close();
   }
 }
@@ -284,5 +290,26 @@ describe('secrets are never read', () => {
     }
     assert.ok(api.requests.length > 0);
     assert.deepEqual(api.requests.filter((r) => /secrets/.test(r.path + r.query)), []);
+  });
+});
+
+describe('deploy/base/clusterrole.yaml', () => {
+  type Rule = { apiGroups: string[]; resources: string[]; verbs: string[] };
+  it('grants every read the collector made, with read verbs only and nothing on secrets', () => {
+    const role = load(readFileSync(CLUSTER_ROLE, 'utf8')) as { rules: Rule[] };
+    const verbs = new Set(role.rules.flatMap((r) => r.verbs));
+    assert.deepEqual([...verbs].sort(), ['get', 'list', 'watch']);
+    assert.ok(!role.rules.some((r) => r.resources.some((res) => res.startsWith('secrets'))));
+    assert.ok(SEEN.length > 50);
+    for (const request of SEEN) {
+      const m = /^\/(?:api\/v1|apis\/([^/]+)\/[^/]+)(?:\/namespaces\/[^/]+)?\/([a-z]+)(?:\/[^/]+(?:\/([a-z]+))?)?$/.exec(request.path);
+      assert.ok(m, `unrecognised path ${request.path}`);
+      const group = m[1] ?? '';
+      const resource = m[3] ? `${m[2]}/${m[3]}` : (m[2] ?? '');
+      assert.ok(
+        role.rules.some((r) => r.apiGroups.includes(group) && r.resources.includes(resource)),
+        `no rule for ${group}/${resource} (${request.path})`,
+      );
+    }
   });
 });

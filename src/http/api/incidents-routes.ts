@@ -13,7 +13,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().optional(),
-  status: z.enum(INCIDENT_STATUSES).optional(),
+  /** One status or a comma-separated list (`pending,investigating,failed`: everything still open or failing). */
+  status: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(',').map((x) => x.trim()) : undefined))
+    .pipe(z.array(z.enum(INCIDENT_STATUSES)).min(1).optional()),
   source: z.enum(INCIDENT_SOURCES).optional(),
   category: z.string().max(64).optional(),
   namespace: z.string().max(253).optional(),
@@ -56,7 +61,7 @@ export function makeIncidentsReadRouter(deps: { pool: pg.Pool }): Router {
       params.push(value);
       where.push(sql.replace('?', `$${params.length}`));
     };
-    if (q.status) add('status = ?', q.status);
+    if (q.status) add('status = ANY(?::text[])', q.status);
     if (q.source) add('source = ?', q.source);
     if (q.category) add('category = ?', q.category);
     if (q.namespace) add('namespace = ?', q.namespace);

@@ -29,7 +29,7 @@ export const OPENAPI_DOCUMENT = {
       get: {
         summary: 'List incidents, newest first, with filters and cursor pagination',
         parameters: [
-          q('status', { type: 'string', enum: [...INCIDENT_STATUSES] }),
+          q('status', { type: 'string', example: 'pending,investigating,failed' }, `one of ${INCIDENT_STATUSES.join(', ')}, or a comma-separated list`),
           q('category', { type: 'string' }),
           q('namespace', { type: 'string' }),
           q('source', { type: 'string', enum: [...INCIDENT_SOURCES] }),

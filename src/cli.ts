@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { parseEnv } from './config/config.js';
+import { loadConfig } from './config/load-config.js';
 import { makePool } from './db/make-pool.js';
 import { migrate } from './db/migrate.js';
 import { startEmbeddedDatabase } from './db/start-embedded-database.js';
@@ -34,10 +34,11 @@ async function serve(): Promise<void> {
 }
 
 async function migrateOnly(): Promise<void> {
-  const config = parseEnv(process.env);
+  const config = loadConfig(process.env).env;
   const logger = makeLogger({ level: config.LOG_LEVEL });
   const embedded = config.DATABASE_URL ? null : await startEmbeddedDatabase({ dataDir: config.DATA_DIR, port: 0 });
-  const pool = makePool({ connectionString: config.DATABASE_URL ?? embedded!.connectionString, max: 2, logger });
+  const connectionString = config.DATABASE_URL ?? embedded?.connectionString ?? '';
+  const pool = makePool({ connectionString, max: 2, logger });
   const result = await migrate(pool, logger);
   logger.info(result, 'migrations done');
   await pool.end();

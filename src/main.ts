@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type pg from 'pg';
-import { parseEnv, type Env } from './config/config.js';
+import type { Env } from './config/config.js';
+import { loadConfig } from './config/load-config.js';
 import { makePool } from './db/make-pool.js';
 import { migrate } from './db/migrate.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/start-embedded-database.js';
@@ -36,7 +37,8 @@ export type StartOptions = { logDestination?: NodeJS.WritableStream };
  * HTTP. Nothing else constructs infrastructure.
  */
 export async function startService(env: Record<string, string | undefined> = process.env, options: StartOptions = {}): Promise<Service> {
-  const config = parseEnv(env);
+  const fullConfig = loadConfig(env);
+  const config = fullConfig.env;
   const logger = makeLogger({ level: config.LOG_LEVEL, destination: options.logDestination });
 
   let embedded: EmbeddedDatabase | null = null;
@@ -53,7 +55,7 @@ export async function startService(env: Record<string, string | undefined> = pro
   if (!config.API_AUTH_TOKEN) logger.warn('API_AUTH_TOKEN is not set: the API and dashboard are open to anyone who can reach them');
 
   const bus = makeAnalysisBus();
-  const stages = await makeStages({ config, env, pool, logger });
+  const stages = await makeStages({ config: fullConfig, pool, logger });
   const roles = new Set(config.ROLES);
 
   let worker: Worker | null = null;

@@ -78,6 +78,34 @@ export const envSchema = z.object({
   SLACK_UPDATES_PER_MINUTE: int(45, 1),
   SLACK_THREAD_REUSE_HOURS: int(24, 0),
   SLACK_TIMEOUT_MS: int(10_000, 100),
+  SLACK_SIGNING_SECRET: optionalString,
+
+  FEEDBACK_POLLING: bool(true),
+  FEEDBACK_POLL_CRON: z.string().default('*/30 * * * * *'),
+  FEEDBACK_WINDOW_HOURS: int(24, 1),
+  FEEDBACK_REACTIONS_PER_MINUTE: int(45, 1),
+
+  KB_ENABLED: z.enum(['auto', 'true', 'false']).default('auto'),
+  KB_SIMILARITY_THRESHOLD: z.coerce.number().min(0).max(1).default(0.75),
+  KB_TOP_K: int(5, 1),
+  KB_SAME_CLUSTER_ONLY: bool(true),
+  KB_STRONG_MATCH: z.coerce.number().min(0).max(1).default(0.9),
+  EMBEDDINGS_PROVIDER: z.enum(['local', 'openai', 'gemini', 'ollama']).default('local'),
+  EMBEDDINGS_MODEL: optionalString,
+
+  WATCH_NAMESPACES: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : [])),
+  ROLLOUT_FAILURE_GRACE_SECONDS: int(120, 0),
+  ROLLOUT_TIMEOUT_SECONDS: int(900, 1),
+  ROLLOUT_ALERT_WINDOW_SECONDS: int(1800, 0),
+  ROLLOUT_MAX_PER_NAMESPACE_PER_HOUR: int(5, 1),
+  ROLLOUT_MAX_PER_CLUSTER_PER_HOUR: int(30, 1),
+  ROLLOUT_RESYNC_SECONDS: int(300, 10),
+  LEADER_LEASE_NAME: z.string().default('k8flex-watcher'),
+  LEADER_LEASE_NAMESPACE: z.string().default('k8flex'),
+  LEADER_LEASE_SECONDS: int(15, 2),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -7,7 +7,7 @@ import type { Analysis } from '../domain/analysis.js';
 import type { AlertmanagerAlert, Category } from '../domain/types.js';
 import { writeOfflineAnalysis } from '../explain/write-offline-analysis.js';
 import type { Collect } from '../pipeline/stages.js';
-import { mergeEvidence } from './merge-evidence.js';
+import { mergeEvidence } from '../pipeline/merge-evidence.js';
 import { subjectFromAlert } from './subject-from-alert.js';
 
 export type Expected = { category: Category; cause: string; mention?: string[] };

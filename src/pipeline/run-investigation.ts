@@ -6,6 +6,7 @@ import { metricsRegistry } from '../observability/metrics.js';
 import { completeInvestigation, loadIncident, markInvestigating, saveCategory, saveResolvedWorkload } from '../store/incident-queries.js';
 import { subjectFromIncident } from '../store/incident-record.js';
 import type { AnalysisBus } from './analysis-bus.js';
+import { mergeEvidence } from './merge-evidence.js';
 import type { AnalysisStream, Categorize, Collect, Deliver, DeliveryResult, Diagnose, Explain, Recall, Refine } from './stages.js';
 
 const investigations = new Counter({
@@ -49,14 +50,18 @@ export async function runInvestigation(deps: InvestigationDeps, incidentId: stri
   const subject = subjectFromIncident(incident);
 
   const decision = await deps.categorize(subject);
-  const evidence = await deps.collect(subject, decision.category, signal);
+  let evidence = await deps.collect(subject, decision.category, signal);
   if (evidence.target.workload) {
     await saveResolvedWorkload(deps.pool, incidentId, evidence.target.workload);
     subject.workload = evidence.target.workload;
   }
   let findings = deps.diagnose(subject, decision.category, evidence);
   const category = deps.refine(decision, evidence, findings);
-  if (category.category !== decision.category) findings = deps.diagnose(subject, category.category, evidence);
+  if (category.category !== decision.category) {
+    // The new category may need data the first plan did not read (a PVC, network policies).
+    evidence = mergeEvidence(evidence, await deps.collect(subject, category.category, signal));
+    findings = deps.diagnose(subject, category.category, evidence);
+  }
   await saveCategory(deps.pool, incidentId, category);
   signal.throwIfAborted();
 

@@ -114,6 +114,7 @@ export function subjectFromIncident(i: IncidentRecord): IncidentSubject {
     i.workloadKind && i.workloadName ? { kind: i.workloadKind, namespace: i.namespace ?? '', name: i.workloadName } : null;
   return {
     incidentId: i.id,
+    groupKey: i.groupKey,
     source: i.source,
     cluster: i.cluster,
     alertname: i.alertname,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Service } from '../../src/main.js';
 import { startAlertmanager, type RunningAlertmanager } from '../support/alertmanager.js';
-import { eventually, startTestService } from '../support/test-service.js';
+import { eventually, json, startTestService } from '../support/test-service.js';
 
 const TOKEN = 'e2e-secret-token';
 
@@ -11,7 +11,7 @@ type IncidentJson = { id: string; status: string; alertname: string; namespace: 
 describe('real Alertmanager delivering to k8flex', () => {
   let s: Service;
   const managers: RunningAlertmanager[] = [];
-  const incidents = async (): Promise<IncidentJson[]> => (await (await fetch(`${s.url}/api/v1/incidents?limit=200`)).json()).items;
+  const incidents = async (): Promise<IncidentJson[]> => (await json(await fetch(`${s.url}/api/v1/incidents?limit=200`))).items;
   const webhook503s = async () => {
     const text = await (await fetch(`${s.url}/metrics`)).text();
     return Number(/k8flex_webhook_requests_total\{code="503"\} (\d+)/.exec(text)?.[1] ?? 0);

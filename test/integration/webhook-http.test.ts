@@ -4,7 +4,7 @@ import { parseEnv } from '../../src/config/config.js';
 import { ConfigError } from '../../src/errors.js';
 import type { Service } from '../../src/main.js';
 import { loadPayload, makePayload } from '../support/alerts.js';
-import { eventually, startTestService } from '../support/test-service.js';
+import { eventually, json, startTestService } from '../support/test-service.js';
 
 const TOKEN = 'test-webhook-token-123';
 
@@ -26,7 +26,7 @@ describe('POST /webhook over HTTP', () => {
   it('answers 401 with a JSON error when the bearer token is missing or wrong', async () => {
     const missing = await post(loadPayload('kube-pod-crashlooping'), { authorization: '' });
     assert.equal(missing.status, 401);
-    assert.match((await missing.json()).error, /missing bearer token/);
+    assert.match((await json(missing)).error, /missing bearer token/);
     const wrong = await post(loadPayload('kube-pod-crashlooping'), { authorization: `Bearer ${TOKEN}x` });
     assert.equal(wrong.status, 401);
     assert.equal(await rows('SELECT count(*) AS n FROM alerts'), 0);
@@ -37,13 +37,13 @@ describe('POST /webhook over HTTP', () => {
     p.alerts[0]!.status = 'exploded';
     const r = await post(p);
     assert.equal(r.status, 400);
-    assert.match((await r.json()).error, /alerts\[0\]\.status/);
+    assert.match((await json(r)).error, /alerts\[0\]\.status/);
   });
 
   it('answers 400 for malformed JSON and 415 for a non-JSON content type', async () => {
     const bad = await post('{"version": "4",');
     assert.equal(bad.status, 400);
-    assert.match((await bad.json()).error, /malformed JSON/);
+    assert.match((await json(bad)).error, /malformed JSON/);
     const form = await post('a=b', { 'content-type': 'application/x-www-form-urlencoded' });
     assert.equal(form.status, 415);
   });
@@ -52,26 +52,26 @@ describe('POST /webhook over HTTP', () => {
     const big = makePayload(Array.from({ length: 40 }, (_, i) => ({ fingerprint: `big${i}`, annotations: { description: 'x'.repeat(4000) } })));
     const r = await post(big);
     assert.equal(r.status, 413);
-    assert.match((await r.json()).error, /size limit/);
+    assert.match((await json(r)).error, /size limit/);
     assert.equal(await rows(`SELECT count(*) AS n FROM alerts WHERE fingerprint LIKE 'big%'`), 0);
   });
 
   it('accepts a real payload and completes its investigation', async () => {
     const r = await post(loadPayload('kube-pod-crashlooping'));
     assert.equal(r.status, 200);
-    const body = await r.json();
+    const body = await json(r);
     assert.equal(body.new_incidents.length, 1);
     const id = body.new_incidents[0];
     const incident = await eventually(async () => {
       const res = await fetch(`${s.url}/api/v1/incidents/${id}`);
-      const j = await res.json();
+      const j = await json(res);
       return j.status === 'completed' ? j : undefined;
     });
     assert.equal(incident.alertname, 'KubePodCrashLooping');
     assert.equal(incident.namespace, 'shop');
     assert.equal(incident.category, 'pod-crash');
     assert.ok(incident.analysis.text.includes('## Summary'));
-    const list = await (await fetch(`${s.url}/api/v1/incidents`)).json();
+    const list = await json(await fetch(`${s.url}/api/v1/incidents`));
     assert.ok(list.items.some((i: { id: string }) => i.id === id));
   });
 
@@ -81,7 +81,7 @@ describe('POST /webhook over HTTP', () => {
     try {
       const during = await post(payload);
       assert.equal(during.status, 503);
-      assert.ok((await during.json()).error);
+      assert.ok((await json(during)).error);
       const ready = await fetch(`${s.url}/readyz`);
       assert.equal(ready.status, 503);
     } finally {
@@ -98,7 +98,7 @@ describe('POST /webhook over HTTP', () => {
   it('answers 404 for an unknown incident and 400 for a malformed id', async () => {
     const unknown = await fetch(`${s.url}/api/v1/incidents/00000000-0000-4000-8000-000000000000`);
     assert.equal(unknown.status, 404);
-    assert.match((await unknown.json()).error, /not found/);
+    assert.match((await json(unknown)).error, /not found/);
     const malformed = await fetch(`${s.url}/api/v1/incidents/not-a-uuid`);
     assert.equal(malformed.status, 400);
   });

@@ -30,3 +30,9 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
+
+/** A response body as loosely-typed JSON, for assertions. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function json(res: Response): Promise<any> {
+  return res.json();
+}

@@ -44,9 +44,9 @@ export const ALERT_RULES: Readonly<Record<string, { category: Category; confiden
   KubeMemoryQuotaOvercommit: { category: 'pod-pending', confidence: 0.5 },
   KubeCPUQuotaOvercommit: { category: 'pod-pending', confidence: 0.5 },
   // Quota alerts name a namespace, not a workload: the controllers' FailedCreate events
-  // are namespace events, which the rollout plan reads; the evidence pass moves it on.
-  KubeQuotaExceeded: { category: 'rollout-failed', confidence: 0.55 },
-  KubeQuotaFullyUsed: { category: 'rollout-failed', confidence: 0.5 },
+  // are namespace events, which the pod-pending plan reads.
+  KubeQuotaExceeded: { category: 'pod-pending', confidence: 0.55 },
+  KubeQuotaFullyUsed: { category: 'pod-pending', confidence: 0.5 },
   KubeQuotaAlmostFull: { category: 'pod-pending', confidence: 0.5 },
   TargetDown: { category: 'service-down', confidence: 0.7 },
   KubeAPIDown: { category: 'service-down', confidence: 0.7 },

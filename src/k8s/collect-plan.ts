@@ -25,9 +25,11 @@ export const COLLECT_PLAN: Record<Category, readonly CollectStep[]> = {
   'pod-restart': ['pod-logs'],
   'oom-killed': ['pod-logs', 'metrics'],
   'config-error': ['pod-logs'],
-  'pod-pending': ['pod', 'scheduling'],
+  // Quota rejections show up only as the controllers' FailedCreate events in the namespace.
+  'pod-pending': ['pod', 'scheduling', 'namespace-events'],
   'image-pull': ['pod', 'scheduling'],
-  'service-down': ['service'],
+  // A Service is usually down because its backends crash or cannot reach a dependency.
+  'service-down': ['service', 'pod-logs', 'network-policies'],
   'endpoint-missing': ['service'],
   'node-not-ready': ['node'],
   'disk-pressure': ['node'],

@@ -103,7 +103,7 @@ const CASES: Case[] = [
     category: 'pod-pending',
     labels: { namespace: 'ml', pod: 'ml-train-6f7c9d8b4-zt5vn' },
     workload: 'ReplicaSet/ml-train-6f7c9d8b4',
-    items: ['nodes/scheduling', 'pod/ml/ml-train-6f7c9d8b4-zt5vn/events', 'pod/ml/ml-train-6f7c9d8b4-zt5vn/status', 'pvc/ml/training-data'],
+    items: ['namespace/ml/events', 'nodes/scheduling', 'pod/ml/ml-train-6f7c9d8b4-zt5vn/events', 'pod/ml/ml-train-6f7c9d8b4-zt5vn/status', 'pvc/ml/training-data'],
     check: (e) => {
       assert.match(item(e, 'nodes/scheduling').text, /node-role.kubernetes.io\/control-plane:NoSchedule/);
       assert.equal(e.snapshot.nodes.length, 2);

@@ -23,7 +23,7 @@ const CASES: Array<[name: string, s: IncidentSubject, category: Category, sure: 
   ['NodeFilesystemAlmostOutOfSpace is disk-pressure', subject('NodeFilesystemAlmostOutOfSpace'), 'disk-pressure', true],
   ['KubePersistentVolumeErrors is storage', subject('KubePersistentVolumeErrors'), 'storage', true],
   ['CPUThrottlingHigh is cpu-throttling', subject('CPUThrottlingHigh'), 'cpu-throttling', true],
-  ['KubeQuotaExceeded is rollout-failed until evidence says more', subject('KubeQuotaExceeded'), 'rollout-failed', false],
+  ['KubeQuotaExceeded is pod-pending, unsure until evidence confirms it', subject('KubeQuotaExceeded'), 'pod-pending', false],
   ['TargetDown is service-down', subject('TargetDown'), 'service-down', true],
   ['an alert named ContainerOOMKilled is oom-killed', subject('ContainerOOMKilled'), 'oom-killed', true],
   ['a free-form alert about DNS lookups is dns-issues', subject('PaymentsErrors', {}, 'lookups of db.internal fail: no such host'), 'dns-issues', true],

@@ -23,7 +23,18 @@ export function parseAll(text: string): K8sObject[] {
  * by the rollout-watcher work) exists, the tree is rendered from a temporary copy
  * with an empty one so the rest can still be checked; `watcherRbacPresent` says which.
  */
+const rendered = new Map<string, K8sObject[]>();
+
 export function renderKustomize(path: string): K8sObject[] {
+  let objects = rendered.get(path);
+  if (!objects) {
+    objects = renderOnce(path);
+    rendered.set(path, objects);
+  }
+  return structuredClone(objects);
+}
+
+function renderOnce(path: string): K8sObject[] {
   if (existsSync(join(DEPLOY_DIR, 'base', 'rbac-watcher.yaml'))) {
     return parseAll(execFileSync('kubectl', ['kustomize', join(DEPLOY_DIR, path)], { encoding: 'utf8' }));
   }

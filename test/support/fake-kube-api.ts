@@ -10,6 +10,9 @@ import { apiVersionOf } from './fake-kube/resources.js';
 import { matchesFieldSelector, matchesLabelSelector } from './fake-kube/selectors.js';
 import { serveLogs } from './fake-kube/serve-logs.js';
 import { statusObject } from './fake-kube/status-object.js';
+import { readJsonBody, writeLease } from './fake-kube/lease-writes.js';
+import { makeWatchHistory } from './fake-kube/watch-history.js';
+import { makeWatchStreams, type WatchStreams } from './fake-kube/watch-stream.js';
 
 /**
  * A wire-level fake Kubernetes API server for tests: plain HTTP on loopback, serving
@@ -29,6 +32,10 @@ export type FakeKubeApi = {
   requests: FakeKubeRequest[];
   /** Adds a fault for paths matching `fault.path`; returns a function that removes it. */
   setFault(fault: Fault): () => void;
+  /** Open watch streams: drop them, expire them (ERROR 410), or bookmark them. */
+  watches: Pick<WatchStreams, 'dropAll' | 'expireAll' | 'bookmarkAll' | 'open'>;
+  /** Forgets the change log: the next watch from an older resourceVersion gets 410 Gone. */
+  compactWatchHistory(): void;
   close(): Promise<void>;
 };
 
@@ -36,7 +43,7 @@ export type FakeKubeOptions =
   | { fixtureDir: string }
   | { objects: unknown[]; logs?: Record<string, string>; faults?: Fault[] };
 
-type Ctx = { req: IncomingMessage; res: ServerResponse; api: ApiPath; query: URLSearchParams; store: ObjectStore; logs: Record<string, string> };
+type Ctx = { req: IncomingMessage; res: ServerResponse; api: ApiPath; query: URLSearchParams; store: ObjectStore; logs: Record<string, string>; watches: WatchStreams };
 type Handler = (ctx: Ctx) => Promise<void> | void;
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -78,11 +85,29 @@ function handleGet({ res, api, query, store, logs }: Ctx): void {
   });
 }
 
-const HANDLERS: Record<string, Handler> = { GET: handleGet };
+function handleGetOrWatch(ctx: Ctx): void {
+  if (ctx.query.get('watch') === 'true' || ctx.query.get('watch') === '1') {
+    if (ctx.api.name || ctx.api.subresource) return sendStatus(ctx.res, 400, 'watch a collection, not a single object');
+    return ctx.watches.serve(ctx.res, ctx.api.resource, ctx.api.namespace, ctx.query);
+  }
+  return handleGet(ctx);
+}
+
+async function handleWrite(ctx: Ctx): Promise<void> {
+  const method = ctx.req.method === 'PUT' ? 'PUT' : 'POST';
+  const body = await readJsonBody(ctx.req);
+  const reply = writeLease(ctx.store, method, ctx.api.resource, ctx.api.namespace, ctx.api.name, body);
+  if ('error' in reply) return sendStatus(ctx.res, reply.status, reply.error, reply.details);
+  sendJson(ctx.res, reply.status, reply.body);
+}
+
+const HANDLERS: Record<string, Handler> = { GET: handleGetOrWatch, POST: handleWrite, PUT: handleWrite };
 
 export async function startFakeKubeApi(opts: FakeKubeOptions): Promise<FakeKubeApi> {
   const fixture = 'fixtureDir' in opts ? loadFixtureDir(opts.fixtureDir) : { objects: opts.objects, logs: opts.logs ?? {}, faults: opts.faults ?? [] };
   const store = makeObjectStore(fixture.objects);
+  const history = makeWatchHistory(store);
+  const watches = makeWatchStreams(history);
   const faults: Fault[] = [...fixture.faults];
   const requests: FakeKubeRequest[] = [];
 
@@ -98,7 +123,7 @@ export async function startFakeKubeApi(opts: FakeKubeOptions): Promise<FakeKubeA
       if (!api) return sendStatus(res, 404, 'the server could not find the requested resource');
       const handler = HANDLERS[req.method ?? 'GET'];
       if (!handler) return sendStatus(res, 405, `method ${req.method ?? ''} not allowed`);
-      await handler({ req, res, api, query: url.searchParams, store, logs: fixture.logs });
+      await handler({ req, res, api, query: url.searchParams, store, logs: fixture.logs, watches });
     })().catch((error: unknown) => {
       if (!res.headersSent) sendStatus(res, 500, String(error));
     });
@@ -128,7 +153,10 @@ export async function startFakeKubeApi(opts: FakeKubeOptions): Promise<FakeKubeA
         if (index >= 0) faults.splice(index, 1);
       };
     },
+    watches,
+    compactWatchHistory: () => history.compact(),
     close() {
+      history.close();
       server.closeAllConnections();
       return new Promise<void>((resolve) => server.close(() => resolve()));
     },

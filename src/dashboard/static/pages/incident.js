@@ -5,8 +5,13 @@ import { renderMarkdown } from '../markdown.js';
 
 const FINISHED = new Set(['completed', 'failed']);
 
+// Safety net under the live stream: if it drops for good (proxy, restart), the page
+// still notices that the incident finished.
+const CHECK_MS = 3000;
+
 export function renderIncident(root, id) {
   let source = null;
+  let check = null;
   let closed = false;
   replace(root, h('p', { className: 'muted' }, 'Loading…'));
 
@@ -34,21 +39,28 @@ export function renderIncident(root, id) {
       analysis.dataset.streamed = 'true';
       replace(analysis, renderMarkdown(text));
     });
-    source.addEventListener('done', () => {
-      source.close();
+    const finish = () => {
+      if (source) source.close();
       source = null;
+      clearInterval(check);
       analysis.classList.remove('streaming');
       if (!closed) load();
-    });
+    };
+    source.addEventListener('done', finish);
     source.onerror = () => {
-      // The browser reconnects by itself; the server resends the text so far.
+      // The browser reconnects by itself and the server resends the text so far.
       text = '';
     };
+    check = setInterval(async () => {
+      const i = await api(`/incidents/${id}`).catch(() => null);
+      if (i && FINISHED.has(i.status) && !closed) finish();
+    }, CHECK_MS);
   }
 
   load();
   return () => {
     closed = true;
+    clearInterval(check);
     if (source) source.close();
   };
 }

@@ -21,6 +21,10 @@ describe('the web dashboard in a real browser', () => {
   let page: Page;
   const ids: Record<string, string> = {};
 
+  // Browser-side predicates are strings: this file is compiled without the DOM library.
+  const rowCount = (n: number) => page.waitForFunction(`document.querySelectorAll('#incidents-table tbody tr').length === ${n}`);
+  const statusShown = (status: string, timeout?: number) =>
+    page.waitForFunction(`document.querySelector('#incident-title .status')?.textContent === '${status}'`, undefined, { timeout });
   const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
   const post = (path: string, body: unknown, token: string) =>
     fetch(`${s.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
@@ -94,7 +98,7 @@ describe('the web dashboard in a real browser', () => {
   });
 
   it('lists incidents newest first with status, category, namespace/workload and source', async () => {
-    await page.waitForFunction(() => document.querySelectorAll('#incidents-table tbody tr').length === 3);
+    await rowCount(3);
     const rows = await page.$$eval('#incidents-table tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? '')));
     assert.equal(rows[0]![1], 'invoices are not being generated in namespace billing');
     assert.equal(rows[0]![0], 'investigating');
@@ -113,7 +117,7 @@ describe('the web dashboard in a real browser', () => {
     const text = await page.textContent('#alerts');
     assert.ok(text?.includes(XSS_LABEL), 'the <script> label is shown literally');
     assert.ok(text?.includes(XSS_ANNOTATION), 'the <img onerror> annotation is shown literally');
-    assert.equal(await page.evaluate(() => (window as unknown as { __xss?: string }).__xss), undefined);
+    assert.equal(await page.evaluate('window.__xss'), undefined);
     assert.equal(await page.$$eval('#app script, #app img', (els) => els.length), 0);
   });
 
@@ -133,7 +137,7 @@ describe('the web dashboard in a real browser', () => {
     s.bus.publish(ids.live!, { type: 'chunk', text: '## Summary\nThe invoice CronJob ' });
     await page.waitForSelector('#analysis.streaming');
     s.bus.publish(ids.live!, { type: 'chunk', text: 'has been **suspended** since the last deploy.\n\n## Root cause\n' });
-    await page.waitForFunction(() => document.querySelector('#analysis')?.textContent?.includes('suspended since the last deploy'));
+    await page.waitForFunction(`document.querySelector('#analysis')?.textContent?.includes('suspended since the last deploy')`);
     assert.equal(await page.textContent('#analysis strong'), 'suspended');
     await shot('incident-streaming');
 
@@ -146,22 +150,22 @@ describe('the web dashboard in a real browser', () => {
     );
     await s.pool.query(`UPDATE incidents SET status = 'completed', completed_at = now(), category = 'job-failed' WHERE id = $1`, [ids.live]);
     s.bus.publish(ids.live!, { type: 'done', status: 'completed' });
-    await page.waitForFunction(() => document.querySelector('#incident-title .status')?.textContent === 'completed');
+    await statusShown('completed');
     assert.match((await page.textContent('#root-cause')) ?? '', /spec\.suspend is true on CronJob invoices/);
     assert.equal(await page.$('#analysis.streaming'), null);
   });
 
   it('filters the list by free text and to failing or open incidents only', async () => {
     await page.goto(`${s.url}/#/`);
-    await page.waitForFunction(() => document.querySelectorAll('#incidents-table tbody tr').length === 3);
+    await rowCount(3);
     await page.fill('#search', 'ledger');
-    await page.waitForFunction(() => document.querySelectorAll('#incidents-table tbody tr').length === 1);
+    await rowCount(1);
     assert.match((await page.textContent('#incidents-table tbody')) ?? '', /KubeContainerOOMKilled/);
     await page.fill('#search', '');
-    await page.waitForFunction(() => document.querySelectorAll('#incidents-table tbody tr').length === 3);
+    await rowCount(3);
     await s.pool.query(`UPDATE incidents SET status = 'failed', error = 'cluster unreachable' WHERE id = $1`, [ids.xss]);
     await page.check('#open-only');
-    await page.waitForFunction(() => document.querySelectorAll('#incidents-table tbody tr').length === 1);
+    await rowCount(1);
     assert.equal(await page.textContent('#incidents-table tbody tr .status'), 'failed');
     await shot('incidents-failing');
     await page.uncheck('#open-only');
@@ -176,7 +180,7 @@ describe('the web dashboard in a real browser', () => {
     await page.click('#start');
     await page.waitForURL(/#\/incidents\/[0-9a-f-]{36}$/);
     const id = page.url().split('/').pop()!;
-    await page.waitForFunction(() => document.querySelector('#incident-title .status')?.textContent === 'completed', undefined, { timeout: 30_000 });
+    await statusShown('completed', 30_000);
     assert.ok(((await page.textContent('#analysis')) ?? '').length > 20);
     const row = (await s.pool.query('SELECT source, notify, entities FROM incidents WHERE id = $1', [id])).rows[0];
     assert.deepEqual(row, { source: 'dashboard', notify: false, entities: { namespace: 'prod', pod: 'auth-7d9f' } });

@@ -10,12 +10,18 @@ import { makeApp } from './http/make-app.js';
 import { makeApiRouters, type ApiDeps } from './http/api/make-api-routers.js';
 import { makeDashboardRouter } from './dashboard/make-dashboard-router.js';
 import { makeWebhookRouter } from './http/webhook-route.js';
+import { makeSlackEventsRouter } from './http/slack-events-route.js';
+import { makeFeedback } from './feedback/make-feedback.js';
+import { schedule, type ScheduledWork } from './jobs/schedule.js';
 import { makeWorker, type Worker } from './jobs/make-worker.js';
 import { makeLogger, type Logger } from './observability/logger.js';
 import { makeAnalysisBus, type AnalysisBus } from './pipeline/analysis-bus.js';
 import { makeStages } from './pipeline/make-stages.js';
 import { runInvestigation } from './pipeline/run-investigation.js';
 import { failIncident } from './store/incident-queries.js';
+
+/** "k8flex" "feedback" as two int4s: one feedback poller across replicas. */
+const FEEDBACK_POLL_LOCK = [0x6b38666c, 0x66656564] as const;
 
 export type Service = {
   url: string;
@@ -26,6 +32,8 @@ export type Service = {
   bus: AnalysisBus;
   embedded: EmbeddedDatabase | null;
   worker: Worker | null;
+  /** The feedback poller (null without a Slack bot token, FEEDBACK_POLLING=false or the worker role). */
+  feedbackPoll: ScheduledWork | null;
   /** Graceful stop: intake first, then jobs (until the deadline), then the pool. */
   stop(): Promise<void>;
 };
@@ -82,6 +90,20 @@ export async function startService(env: Record<string, string | undefined> = pro
     worker.start();
   }
 
+  // Feedback needs the Web API (reactions, replies); an incoming webhook cannot read them.
+  const feedback = stages.slackClient
+    ? makeFeedback({
+      pool,
+      slack: stages.slackClient,
+      kb: stages.knowledgeBase,
+      config: { windowHours: config.FEEDBACK_WINDOW_HOURS, reactionsPerMinute: config.FEEDBACK_REACTIONS_PER_MINUTE },
+      logger,
+    })
+    : null;
+  const feedbackPoll = feedback && config.FEEDBACK_POLLING && roles.has('worker')
+    ? schedule({ name: 'feedback-poll', cron: config.FEEDBACK_POLL_CRON, pool, lockKey: FEEDBACK_POLL_LOCK, logger, run: async (now) => void (await feedback.poll(now)) })
+    : null;
+
   let shuttingDown = false;
   const apiDeps: ApiDeps = { pool, bus, config, cluster: stages.cluster, logger, onJobsCreated: () => worker?.notify() };
   const app = makeApp({
@@ -103,6 +125,9 @@ export async function startService(env: Record<string, string | undefined> = pro
         ]
         : []),
       ...(roles.has('dashboard') ? [makeDashboardRouter(apiDeps)] : []),
+      ...(feedback && config.SLACK_SIGNING_SECRET && roles.has('webhook')
+        ? [makeSlackEventsRouter({ pool, signingSecret: config.SLACK_SIGNING_SECRET, feedback, logger })]
+        : []),
     ],
     apiRouters: roles.has('dashboard') || roles.has('webhook') ? makeApiRouters(apiDeps) : [],
   });
@@ -124,6 +149,7 @@ export async function startService(env: Record<string, string | undefined> = pro
     await worker?.stop(Math.max(0, deadline - Date.now() - 1000));
     await Promise.race([closed, new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref())]);
     server.closeAllConnections();
+    await feedbackPoll?.stop();
     await stages.close();
     await pool.end().catch(() => undefined);
     await embedded?.stop();
@@ -139,6 +165,7 @@ export async function startService(env: Record<string, string | undefined> = pro
     bus,
     embedded,
     worker,
+    feedbackPoll,
     stop: () => (stopped ??= stop()),
   };
 }

@@ -92,6 +92,8 @@ export const envSchema = z.object({
   KB_STRONG_MATCH: z.coerce.number().min(0).max(1).default(0.9),
   EMBEDDINGS_PROVIDER: z.enum(['local', 'openai', 'gemini', 'ollama']).default('local'),
   EMBEDDINGS_MODEL: optionalString,
+  EMBEDDINGS_API_KEY: optionalString,
+  EMBEDDINGS_BASE_URL: optionalUrl,
 
   WATCH_NAMESPACES: z
     .string()

@@ -5,6 +5,10 @@ import { refineCategory } from '../categorize/refine-category.js';
 import type { Config } from '../config/load-config.js';
 import { diagnose } from '../diagnose/diagnose.js';
 import { makeExplainer } from '../explain/make-explainer.js';
+import { buildKnowledgeBase } from '../kb/build-knowledge-base.js';
+import type { KnowledgeBase } from '../kb/make-knowledge-base.js';
+import { makeRecall } from '../kb/make-recall.js';
+import { withStrongMatch } from '../kb/with-strong-match.js';
 import { DeferJob } from '../jobs/make-worker.js';
 import { loadKubeConfig } from '../k8s/load-kube-config.js';
 import { makeCollector } from '../k8s/make-collector.js';
@@ -12,6 +16,7 @@ import { makeNamespaceAnnotations } from '../k8s/namespace-annotations.js';
 import { makeLlmClient } from '../llm/make-llm-client.js';
 import type { Logger } from '../observability/logger.js';
 import { makeSlackClient } from '../slack/make-slack-client.js';
+import type { SlackClient } from '../slack/slack-client.js';
 import { makeSlackDeliver } from '../slack/make-slack-deliver.js';
 import { loadIncident } from '../store/incident-queries.js';
 import { subjectFromIncident } from '../store/incident-record.js';
@@ -33,6 +38,10 @@ export type Stages = {
   };
   /** Handles a 'resolved' job: tells the incident's thread, once its investigation is done. */
   notifyResolved: (incidentId: string) => Promise<void>;
+  /** Null when KB_ENABLED=false or pgvector is missing. */
+  knowledgeBase: KnowledgeBase | null;
+  /** Null without SLACK_BOT_TOKEN (feedback needs it). */
+  slackClient: SlackClient | null;
   close: () => Promise<void>;
 };
 
@@ -66,7 +75,15 @@ export async function makeStages(deps: { config: Config; pool: pg.Pool; logger: 
     const rules = categorizeByRules(subject);
     return llmCategorize ? llmCategorize(subject, rules) : rules;
   };
-  const explain = makeExplainer({ llm, limits: llmConfig.limits, logger });
+  const knowledgeBase = await buildKnowledgeBase({ env, llm: llmConfig, pool, logger });
+  const recall: Recall = knowledgeBase
+    ? makeRecall({
+      kb: knowledgeBase,
+      config: { threshold: env.KB_SIMILARITY_THRESHOLD, topK: env.KB_TOP_K, sameClusterOnly: env.KB_SAME_CLUSTER_ONLY, publicUrl: env.PUBLIC_URL },
+      logger,
+    })
+    : async () => ({ cases: [], note: null });
+  const explain = withStrongMatch(makeExplainer({ llm, limits: llmConfig.limits, logger }), env.KB_STRONG_MATCH);
 
   const slackClient = env.SLACK_BOT_TOKEN
     ? makeSlackClient({ token: env.SLACK_BOT_TOKEN, apiUrl: env.SLACK_API_URL, timeoutMs: env.SLACK_TIMEOUT_MS })
@@ -97,7 +114,7 @@ export async function makeStages(deps: { config: Config; pool: pg.Pool; logger: 
       collect,
       diagnose,
       refine: refineCategory,
-      recall: async () => ({ cases: [], note: null }),
+      recall,
       explain,
       deliver: slack,
     },
@@ -109,6 +126,8 @@ export async function makeStages(deps: { config: Config; pool: pg.Pool; logger: 
       const result = await slack.notifyResolved({ subject: subjectFromIncident(incident), resolvedAt: incident.resolvedAt.toISOString() });
       if (result.error) logger.warn({ incidentId, error: result.error }, 'could not post the resolution to Slack');
     },
+    knowledgeBase,
+    slackClient,
     close: async () => undefined,
   };
 }

@@ -18,7 +18,7 @@ import { validateK8sObject } from './support/validate-k8s-object.js';
 const configEnv = readEnvFile(readFileSync(join(DEPLOY_DIR, 'base', 'config.env'), 'utf8'));
 const secretExample = yaml.load(readFileSync(join(DEPLOY_DIR, 'base', 'secret.example.yaml'), 'utf8')) as K8sObject & { stringData: Record<string, string> };
 const secretNames = Object.keys(secretExample.stringData);
-const SECRETS = ['WEBHOOK_AUTH_TOKEN', 'API_AUTH_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_WEBHOOK_URL', 'DATABASE_URL', 'OPENAI_API_KEY', 'AZURE_OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'GEMINI_API_KEY'];
+const SECRETS = ['WEBHOOK_AUTH_TOKEN', 'API_AUTH_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_WEBHOOK_URL', 'DATABASE_URL', 'OPENAI_API_KEY', 'AZURE_OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'GEMINI_API_KEY', 'EMBEDDINGS_API_KEY'];
 
 test('every variable the ConfigMap, the Secret example or the Deployments set is a schema variable', () => {
   const known = new Set(SCHEMA_VARIABLES);

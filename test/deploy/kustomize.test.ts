@@ -81,6 +81,20 @@ for (const [name, objects] of Object.entries(renders)) {
       assert.equal(deploymentOf(objects).spec.template.spec.serviceAccountName, 'k8flex');
     });
 
+    test('the rollout watcher can watch Deployments and hold its Lease in k8flex, and nothing more', () => {
+      const watcher = findOne(objects, 'ClusterRole', 'k8flex-watcher') as K8sObject & { rules: Rule[] };
+      assert.deepEqual(new Set(watcher.rules.flatMap((r) => r.resources)), new Set(['deployments', 'replicasets', 'pods', 'namespaces']));
+      const lease = findOne(objects, 'Role') as K8sObject & { rules: Rule[] };
+      assert.equal(lease.metadata.namespace, 'k8flex');
+      assert.deepEqual(lease.rules, [{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] }]);
+      const config = findOne(objects, 'ConfigMap') as K8sObject & { data: Record<string, string> };
+      assert.equal(config.data.LEADER_LEASE_NAMESPACE, lease.metadata.namespace);
+      for (const kind of ['ClusterRoleBinding', 'RoleBinding']) {
+        const bindings = objects.filter((o) => o.kind === kind) as (K8sObject & { subjects: { name: string; namespace: string }[] })[];
+        for (const b of bindings) assert.deepEqual(b.subjects.map((x) => `${x.namespace}/${x.name}`), ['k8flex/k8flex'], b.metadata.name);
+      }
+    });
+
     test('the container probes /healthz and /readyz and is given requests and a memory limit', () => {
       const c = containerOf(objects);
       assert.equal(c.livenessProbe?.httpGet?.path, '/healthz');

@@ -8,6 +8,10 @@ import type { Service } from '../../src/main.js';
 import { makePayload } from '../support/alerts.js';
 import { eventually, startTestService } from '../support/test-service.js';
 
+/** The slice of the browser's globals the page functions below use (this file compiles without the DOM library). */
+declare const document: { querySelector(s: string): { textContent: string | null } | null; querySelectorAll(s: string): { length: number } };
+declare const window: { __xss?: string };
+
 const CHROMIUM = '/usr/bin/chromium';
 const API_TOKEN = 'dashboard-e2e-token';
 const WEBHOOK_TOKEN = 'dashboard-e2e-webhook';
@@ -21,10 +25,10 @@ describe('the web dashboard in a real browser', () => {
   let page: Page;
   const ids: Record<string, string> = {};
 
-  // Browser-side predicates are strings: this file is compiled without the DOM library.
-  const rowCount = (n: number) => page.waitForFunction(`document.querySelectorAll('#incidents-table tbody tr').length === ${n}`);
+  // Predicates are functions, not strings: the dashboard's CSP forbids eval.
+  const rowCount = (n: number) => page.waitForFunction((count) => document.querySelectorAll('#incidents-table tbody tr').length === count, n);
   const statusShown = (status: string, timeout?: number) =>
-    page.waitForFunction(`document.querySelector('#incident-title .status')?.textContent === '${status}'`, undefined, { timeout });
+    page.waitForFunction((s) => document.querySelector('#incident-title .status')?.textContent === s, status, { timeout });
   const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
   const post = (path: string, body: unknown, token: string) =>
     fetch(`${s.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
@@ -117,7 +121,7 @@ describe('the web dashboard in a real browser', () => {
     const text = await page.textContent('#alerts');
     assert.ok(text?.includes(XSS_LABEL), 'the <script> label is shown literally');
     assert.ok(text?.includes(XSS_ANNOTATION), 'the <img onerror> annotation is shown literally');
-    assert.equal(await page.evaluate('window.__xss'), undefined);
+    assert.equal(await page.evaluate(() => window.__xss), undefined);
     assert.equal(await page.$$eval('#app script, #app img', (els) => els.length), 0);
   });
 
@@ -137,7 +141,7 @@ describe('the web dashboard in a real browser', () => {
     s.bus.publish(ids.live!, { type: 'chunk', text: '## Summary\nThe invoice CronJob ' });
     await page.waitForSelector('#analysis.streaming');
     s.bus.publish(ids.live!, { type: 'chunk', text: 'has been **suspended** since the last deploy.\n\n## Root cause\n' });
-    await page.waitForFunction(`document.querySelector('#analysis')?.textContent?.includes('suspended since the last deploy')`);
+    await page.waitForFunction(() => document.querySelector('#analysis')?.textContent?.includes('suspended since the last deploy'));
     assert.equal(await page.textContent('#analysis strong'), 'suspended');
     await shot('incident-streaming');
 
@@ -193,7 +197,7 @@ describe('the web dashboard in a real browser', () => {
     await shot('cluster');
   });
 
-  it('shows empty rollouts and knowledge base pages and the counts page before those tables exist', async () => {
+  it('shows empty rollouts and knowledge base pages and the counts page while there is nothing in them', async () => {
     await page.goto(`${s.url}/#/rollouts`);
     await page.waitForSelector('#rollouts .empty');
     await page.goto(`${s.url}/#/kb`);

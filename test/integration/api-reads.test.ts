@@ -48,6 +48,8 @@ describe('read routes before the later tables exist', () => {
 
   before(async () => {
     db = await startTestDb();
+    // As before the learning loop's and rollout watcher's migrations (002–004) existed.
+    await db.pool.query('DROP TABLE IF EXISTS feedback, feedback_state, kb_cases, rollouts CASCADE');
     api = await serveApi(apiDeps(db, { listDeployments: async () => DEPLOYMENTS }));
     noCluster = await serveApi(apiDeps(db));
     brokenCluster = await serveApi(apiDeps(db, { listDeployments: async () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6443')) }));
@@ -139,7 +141,7 @@ describe('read routes once the learning loop and rollout watcher tables exist', 
     api = await serveApi(apiDeps(db));
     // Stand-ins for the later migrations, in a database of their own (whatever those
     // migrations define, this test's schema is the one it reads).
-    await db.pool.query('DROP TABLE IF EXISTS feedback, kb_cases, rollouts CASCADE');
+    await db.pool.query('DROP TABLE IF EXISTS feedback, feedback_state, kb_cases, rollouts CASCADE');
     await db.pool.query('CREATE EXTENSION IF NOT EXISTS vector');
     await db.pool.query(`CREATE TABLE feedback (id bigserial PRIMARY KEY, incident_id uuid REFERENCES incidents (id), verdict text,
                            correction text, user_name text, created_at timestamptz NOT NULL DEFAULT now())`);
@@ -191,6 +193,13 @@ describe('read routes once the learning loop and rollout watcher tables exist', 
   it('computes accuracy by category from feedback verdicts', async () => {
     const stats = await getJson(`${api.url}/api/v1/stats`);
     assert.deepEqual(stats.accuracy, { available: true, by_category: [{ category: 'oom-killed', correct: 1, incorrect: 1, accuracy: 0.5 }] });
+  });
+
+  it('counts each incident once, by its current verdict, when feedback_state exists', async () => {
+    await db.pool.query(`CREATE TABLE feedback_state (incident_id uuid PRIMARY KEY, verdict text)`);
+    await db.pool.query(`INSERT INTO feedback_state VALUES ($1, 'incorrect')`, [incidentId]);
+    const stats = await getJson(`${api.url}/api/v1/stats`);
+    assert.deepEqual(stats.accuracy, { available: true, by_category: [{ category: 'oom-killed', correct: 0, incorrect: 1, accuracy: 0 }] });
   });
 });
 

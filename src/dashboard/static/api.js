@@ -2,12 +2,20 @@
 
 export class ApiError extends Error {}
 
+// 503 means "temporarily unavailable, retry later" (src/http/error-middleware.ts): reads retry.
+const READ_RETRIES = 3;
+
 export async function api(path, options = {}) {
-  const res = await fetch(`/api/v1${path}`, {
+  const send = () => fetch(`/api/v1${path}`, {
     ...options,
     headers: { accept: 'application/json', ...(options.body ? { 'content-type': 'application/json' } : {}), ...options.headers },
     credentials: 'same-origin',
   });
+  let res = await send();
+  for (let attempt = 1; res.status === 503 && !options.method && attempt <= READ_RETRIES; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 400 * attempt));
+    res = await send();
+  }
   if (res.status === 401) {
     location.assign('/login');
     throw new ApiError('not logged in');

@@ -97,15 +97,14 @@ export function makeIncidentsReadRouter(deps: { pool: pg.Pool }): Router {
     const r = await deps.pool.query<IncidentRow>('SELECT * FROM incidents WHERE id = $1', [id]);
     const row = r.rows[0];
     if (!row) throw new NotFoundError(`incident ${id} not found`);
-    const [alerts, analyses, feedback] = await Promise.all([
-      deps.pool.query(
-        `SELECT fingerprint, status, alertname, labels, annotations, starts_at, ends_at, generator_url, receive_count
-         FROM alerts WHERE incident_id = $1 ORDER BY starts_at LIMIT 100`,
-        [id],
-      ),
-      deps.pool.query('SELECT * FROM analyses WHERE incident_id = $1 ORDER BY created_at DESC LIMIT 1', [id]),
-      readFeedback(deps.pool, id),
-    ]);
+    // One query after another: the embedded database interleaves concurrent statements badly.
+    const alerts = await deps.pool.query(
+      `SELECT fingerprint, status, alertname, labels, annotations, starts_at, ends_at, generator_url, receive_count
+       FROM alerts WHERE incident_id = $1 ORDER BY starts_at LIMIT 100`,
+      [id],
+    );
+    const analyses = await deps.pool.query('SELECT * FROM analyses WHERE incident_id = $1 ORDER BY created_at DESC LIMIT 1', [id]);
+    const feedback = await readFeedback(deps.pool, id);
     const a = analyses.rows[0] as Record<string, unknown> | undefined;
     res.json({
       ...incidentJson(incidentFromRow(row)),

@@ -6,7 +6,7 @@ import type pg from 'pg';
  * means (`to_jsonb(row)`), so the routes work before, during and after those
  * migrations land. Table names here are constants from our code, never input.
  */
-export const OPTIONAL_TABLES = ['feedback', 'kb_cases', 'rollouts'] as const;
+export const OPTIONAL_TABLES = ['feedback', 'feedback_state', 'kb_cases', 'rollouts'] as const;
 export type OptionalTable = (typeof OPTIONAL_TABLES)[number];
 
 type Db = Pick<pg.Pool, 'query'>;

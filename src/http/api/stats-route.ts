@@ -16,12 +16,11 @@ export function makeStatsRouter(deps: { pool: pg.Pool }): Router {
       const r = await deps.pool.query<Count>(`SELECT ${column} AS key, count(*) AS n FROM incidents GROUP BY 1 ORDER BY 2 DESC, 1`);
       return Object.fromEntries(r.rows.map((x) => [x.key ?? 'uncategorized', Number(x.n)]));
     };
-    const [byStatus, byCategory, bySource, accuracy] = await Promise.all([
-      countBy('status'),
-      countBy('category'),
-      countBy('source'),
-      accuracyByCategory(deps.pool),
-    ]);
+    // Sequential on purpose: the embedded database interleaves concurrent statements badly.
+    const byStatus = await countBy('status');
+    const byCategory = await countBy('category');
+    const bySource = await countBy('source');
+    const accuracy = await accuracyByCategory(deps.pool);
     res.json({
       total: Object.values(byStatus).reduce((a, b) => a + b, 0),
       by_status: byStatus,
@@ -35,10 +34,23 @@ export function makeStatsRouter(deps: { pool: pg.Pool }): Router {
 
 type AccuracyRow = { category: string | null; correct: string; incorrect: string };
 
+/**
+ * Each incident counts once, with its current verdict (feedback_state, so a changed
+ * mind counts as its latest verdict); without that table, every feedback row counts.
+ */
 async function accuracyByCategory(pool: pg.Pool) {
-  const columns = await tableColumns(pool, 'feedback');
-  if (!columns?.has('incident_id')) return { available: false, by_category: [] };
+  const state = await tableColumns(pool, 'feedback_state');
+  const columns = state?.has('verdict') && state.has('incident_id') ? null : await tableColumns(pool, 'feedback');
+  if (!state?.has('verdict') && !columns?.has('incident_id')) return { available: false, by_category: [] };
   const r = await pool.query<AccuracyRow>(
+    columns === null
+      ? `SELECT i.category,
+                count(*) FILTER (WHERE s.verdict = 'correct') AS correct,
+                count(*) FILTER (WHERE s.verdict = 'incorrect') AS incorrect
+         FROM feedback_state s JOIN incidents i ON i.id = s.incident_id
+         WHERE s.verdict IN ('correct', 'incorrect')
+         GROUP BY i.category ORDER BY i.category`
+      : 
     `SELECT i.category,
             count(*) FILTER (WHERE v.verdict = 'correct') AS correct,
             count(*) FILTER (WHERE v.verdict = 'incorrect') AS incorrect

@@ -3,7 +3,7 @@ import { empty, h, replace } from '../dom.js';
 import { time } from '../format.js';
 
 // Rows come whole from the rollouts table; show the columns people look for first.
-const PREFERRED = ['namespace', 'deployment', 'name', 'revision', 'status', 'reason', 'message', 'incident_id', 'created_at', 'detected_at'];
+const PREFERRED = ['namespace', 'deployment', 'name', 'revision', 'status', 'reason', 'message', 'incident_id', 'started_at', 'failed_at', 'completed_at'];
 
 export function renderRollouts(root) {
   const body = h('div', { id: 'rollouts' });

@@ -43,6 +43,8 @@ export function makeWatchStreams(history: WatchHistory): WatchStreams {
   return {
     serve(res, resource, namespace, query) {
       res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+      // Headers go out now, as the API server sends them before the first event.
+      res.flushHeaders();
       const rv = Number(query.get('resourceVersion') || 0);
       const replay = history.since(rv);
       if (replay === 'gone') {

@@ -94,13 +94,13 @@ export function makeLeaseElector(opts: LeaseElectorOptions): LeaderElector {
       return;
     }
     if (action === 'create') {
-      await api.createNamespacedLease({ namespace: opts.namespace, body: { metadata: { name: opts.name, namespace: opts.namespace }, spec: spec(undefined) } });
+      await api.createNamespacedLease({ namespace: opts.namespace, body: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: opts.name, namespace: opts.namespace }, spec: spec(undefined) } });
     } else {
       const keepAcquire = action === 'renew' && lease?.spec?.acquireTime ? new Date(lease.spec.acquireTime) : undefined;
       await api.replaceNamespacedLease({
         name: opts.name,
         namespace: opts.namespace,
-        body: { ...lease, metadata: { ...lease?.metadata, name: opts.name, namespace: opts.namespace }, spec: { ...lease?.spec, ...spec(keepAcquire) } },
+        body: { ...lease, apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { ...lease?.metadata, name: opts.name, namespace: opts.namespace }, spec: { ...lease?.spec, ...spec(keepAcquire) } },
       });
     }
     lastRenew = now();
@@ -136,7 +136,7 @@ export function makeLeaseElector(opts: LeaseElectorOptions): LeaderElector {
       try {
         const lease = await api.readNamespacedLease({ name: opts.name, namespace: opts.namespace });
         if (lease.spec?.holderIdentity === opts.identity) {
-          await api.replaceNamespacedLease({ name: opts.name, namespace: opts.namespace, body: { ...lease, spec: { ...lease.spec, holderIdentity: '', leaseDurationSeconds: 1 } } });
+          await api.replaceNamespacedLease({ name: opts.name, namespace: opts.namespace, body: { ...lease, apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', spec: { ...lease.spec, holderIdentity: '', leaseDurationSeconds: 1 } } });
         }
       } catch (error) {
         log.warn({ err: error }, 'could not release the lease; a successor takes over after it expires');

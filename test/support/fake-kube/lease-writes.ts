@@ -18,7 +18,8 @@ export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
 
 export function writeLease(store: ObjectStore, method: 'POST' | 'PUT', resource: ResourceInfo, namespace: string | null, name: string | null, body: unknown): WriteReply {
   if (resource.kind !== 'Lease') return { status: 405, error: `the fake API server does not write ${resource.plural}` };
-  const object = body as KubeObject;
+  // Clients may leave out apiVersion and kind; the path names the resource.
+  const object = { ...(body as KubeObject), apiVersion: `${resource.group}/${resource.version}`, kind: resource.kind };
   const objectName = object.metadata?.name;
   if (!objectName) return { status: 400, error: 'metadata.name is required' };
   const details = { name: objectName, kind: resource.plural };

@@ -68,4 +68,3 @@ describe('Lease leader election against the fake API server', () => {
     assert.ok(holder());
   });
 });
-});

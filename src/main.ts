@@ -8,6 +8,7 @@ import { migrate } from './db/migrate.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/start-embedded-database.js';
 import { makeApp } from './http/make-app.js';
 import { makeApiRouters, type ApiDeps } from './http/api/make-api-routers.js';
+import { makeListDeployments } from './http/api/deployment-summary.js';
 import { makeDashboardRouter } from './dashboard/make-dashboard-router.js';
 import { makeWebhookRouter } from './http/webhook-route.js';
 import { makeSlackEventsRouter } from './http/slack-events-route.js';
@@ -105,7 +106,10 @@ export async function startService(env: Record<string, string | undefined> = pro
     : null;
 
   let shuttingDown = false;
-  const apiDeps: ApiDeps = { pool, bus, config, cluster: stages.cluster, logger, onJobsCreated: () => worker?.notify() };
+  const apiDeps: ApiDeps = {
+    pool, bus, config, cluster: stages.cluster, logger, onJobsCreated: () => worker?.notify(),
+    listDeployments: stages.kubeConfig ? makeListDeployments(stages.kubeConfig) : undefined,
+  };
   const app = makeApp({
     pool,
     logger,

@@ -1,4 +1,4 @@
-import type * as k8s from '@kubernetes/client-node';
+import * as k8s from '@kubernetes/client-node';
 
 /** One Deployment as the cluster view shows it. */
 export type DeploymentSummary = {
@@ -38,7 +38,8 @@ export function summarizeDeployment(d: k8s.V1Deployment): DeploymentSummary {
  * The cluster view's data source, for the composition root to pass to the API as
  * `listDeployments`: every Deployment the credentials can list.
  */
-export function makeListDeployments(apps: Pick<k8s.AppsV1Api, 'listDeploymentForAllNamespaces'>): () => Promise<DeploymentSummary[]> {
+export function makeListDeployments(kubeConfig: k8s.KubeConfig): () => Promise<DeploymentSummary[]> {
+  const apps = kubeConfig.makeApiClient(k8s.AppsV1Api);
   return async () => {
     const list = await apps.listDeploymentForAllNamespaces({ limit: 2000 });
     return list.items.map(summarizeDeployment);

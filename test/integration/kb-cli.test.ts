@@ -38,14 +38,14 @@ const ORDERS_OOM = caseText({
   category: 'oom-killed',
   namespace: 'shop',
   workload: 'shop/orders',
-  findings: [{ cause: 'oom-killed', title: 'orders-7c9d8f6b5-x2k4q was OOMKilled', evidence: [{ line: 'Last State: Terminated Reason: OOMKilled exit code 137 limit 512Mi' }] }],
+  findings: [{ cause: 'oom-killed', title: 'orders-7c9d8f6b5-x2k4q was OOMKilled', evidence: [{ source: 'pod', line: 'Last State: Terminated Reason: OOMKilled exit code 137 limit 512Mi' }] }],
 });
 const BILLING_DB = caseText({
   alertname: 'KubePodCrashLooping',
   category: 'crashloop',
   namespace: 'billing',
   workload: 'billing/invoicer',
-  findings: [{ cause: 'connection-refused', title: 'invoicer cannot reach postgres', evidence: [{ line: 'dial tcp 10.0.3.14:5432: connect: connection refused' }] }],
+  findings: [{ cause: 'connection-refused', title: 'invoicer cannot reach postgres', evidence: [{ source: 'logs', line: 'dial tcp 10.0.3.14:5432: connect: connection refused' }] }],
 });
 
 function aCase(over: Partial<KbCaseRecord>): Omit<KbCaseRecord, 'embeddingModel'> {

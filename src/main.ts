@@ -20,6 +20,7 @@ import { makeAnalysisBus, type AnalysisBus } from './pipeline/analysis-bus.js';
 import { makeStages } from './pipeline/make-stages.js';
 import { runInvestigation } from './pipeline/run-investigation.js';
 import { failIncident } from './store/incident-queries.js';
+import { startRolloutWatching } from './rollouts/start-rollout-watching.js';
 
 /** "k8flex" "feedback" as two int4s: one feedback poller across replicas. */
 const FEEDBACK_POLL_LOCK = [0x6b38666c, 0x66656564] as const;
@@ -91,6 +92,13 @@ export async function startService(env: Record<string, string | undefined> = pro
     worker.start();
   }
 
+  let stopWatching: (() => Promise<void>) | null = null;
+  if (roles.has('watcher')) {
+    if (stages.kubeConfig) {
+      stopWatching = startRolloutWatching({ env: config, kubeConfig: stages.kubeConfig, pool, cluster: stages.cluster, onJobsCreated: () => worker?.notify(), logger });
+    } else logger.warn('watcher role without Kubernetes access: rollouts are not watched');
+  }
+
   // Feedback needs the Web API (reactions, replies); an incoming webhook cannot read them.
   const feedback = stages.slackClient
     ? makeFeedback({
@@ -150,6 +158,7 @@ export async function startService(env: Record<string, string | undefined> = pro
     // Stop intake: no new connections; in-flight requests finish.
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
+    await stopWatching?.();
     await worker?.stop(Math.max(0, deadline - Date.now() - 1000));
     await Promise.race([closed, new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref())]);
     server.closeAllConnections();

@@ -11,6 +11,7 @@ import { makeApiRouters, type ApiDeps } from './http/api/make-api-routers.js';
 import { makeListDeployments } from './http/api/deployment-summary.js';
 import { makeDashboardRouter } from './dashboard/make-dashboard-router.js';
 import { makeWebhookRouter } from './http/webhook-route.js';
+import { attachAlertsToRollout } from './rollouts/attach-alerts-to-rollout.js';
 import { makeSlackEventsRouter } from './http/slack-events-route.js';
 import { makeFeedback } from './feedback/make-feedback.js';
 import { schedule, type ScheduledWork } from './jobs/schedule.js';
@@ -132,6 +133,9 @@ export async function startService(env: Record<string, string | undefined> = pro
             cluster: stages.cluster,
             maxAttempts: config.JOB_MAX_ATTEMPTS,
             onJobsCreated: () => worker?.notify(),
+            afterIngest: async (incidentIds) => {
+              await attachAlertsToRollout(pool, { cluster: stages.cluster, incidentIds, windowSeconds: config.ROLLOUT_ALERT_WINDOW_SECONDS, now: Date.now() });
+            },
             logger,
           }),
         ]

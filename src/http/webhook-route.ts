@@ -34,6 +34,8 @@ export type WebhookRouteDeps = {
   cluster: string;
   maxAttempts: number;
   onJobsCreated: () => void;
+  /** Runs after the alerts are committed (rollout correlation); its failure loses nothing. */
+  afterIngest?: (newIncidents: string[]) => Promise<void>;
   logger: Logger;
 };
 
@@ -64,6 +66,11 @@ export function makeWebhookRouter(deps: WebhookRouteDeps): Router {
       stop();
       webhookAlerts.inc({ status: 'firing' }, result.firing);
       webhookAlerts.inc({ status: 'resolved' }, result.resolved);
+      if (deps.afterIngest && result.newIncidents.length > 0) {
+        await deps.afterIngest(result.newIncidents).catch((err: unknown) =>
+          deps.logger.warn({ err }, 'post-ingest step failed; alerts keep their own incidents'),
+        );
+      }
       if (result.newIncidents.length > 0 || result.resolvedIncidents.length > 0) deps.onJobsCreated();
       if (payload.truncatedAlerts > 0) {
         deps.logger.warn({ truncatedAlerts: payload.truncatedAlerts, groupKey: payload.groupKey }, 'Alertmanager truncated this group; raise max_alerts');

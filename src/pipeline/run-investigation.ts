@@ -85,7 +85,9 @@ export async function runInvestigation(deps: InvestigationDeps, incidentId: stri
   }
   const analysis = await stream.done;
   if (recalled.note) analysis.degraded.push(recalled.note);
-  if (!evidence.clusterReadable) analysis.degraded.push('cluster could not be read');
+  if (!evidence.clusterReadable && !analysis.degraded.some((d) => /cluster could not be read/i.test(d))) {
+    analysis.degraded.push('cluster could not be read');
+  }
   await withTransaction(deps.pool, (client) =>
     completeInvestigation(client, incidentId, { analysis, category, evidence, findings, similar: recalled.cases, delivery }),
   );

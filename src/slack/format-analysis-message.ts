@@ -87,16 +87,35 @@ function completeFooter(input: AnalysisMessageInput): SlackBlock[] {
   }
   const similar = input.similar.slice(0, MAX_SIMILAR);
   if (similar.length > 0) {
-    const lines = similar.map((c) => {
-      const label = `${c.alertname}: ${c.rootCause}`.slice(0, 150);
-      const verdict = c.verdict === 'correct' ? '' : ' (marked incorrect)';
-      return `• ${mrkdwnLink(c.link, label)} — ${Math.round(c.similarity * 100)}% similar${verdict}`;
-    });
+    const lines = similar.map((c) => `• ${similarCaseLine(c)}`);
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(`*Similar past cases*\n${lines.join('\n')}`, SLACK_LIMITS.maxSectionChars) } });
   }
   const full = input.incidentUrl ? ` · ${mrkdwnLink(input.incidentUrl, 'Full analysis')}` : '';
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `${FEEDBACK_INSTRUCTIONS}${full}` }], block_id: 'k8flex-feedback' });
   return blocks;
+}
+
+/**
+ * "Similar to <link|case>, confirmed by <@U123> on 2026-11-20, similarity 0.91", or for a
+ * ❌ case "…, marked incorrect by <@U123> on … — actual cause: <correction>, similarity …".
+ * Everything is escaped except the mention, which is built only from a Slack user ID.
+ */
+export function similarCaseLine(c: SimilarCase): string {
+  const label = mrkdwnLink(c.link, `${c.alertname}: ${c.rootCause}`.slice(0, MAX_LABEL_CHARS));
+  const by = c.validatedBy ? ` by ${mention(c.validatedBy)}` : '';
+  const on = c.validatedAt ? ` on ${escapeMrkdwn(c.validatedAt.slice(0, 10))}` : '';
+  const similarity = `similarity ${c.similarity.toFixed(2)}`;
+  if (c.verdict === 'correct') return `Similar to ${label}, confirmed${by}${on}, ${similarity}`;
+  const actual = c.correction ? ` — actual cause: ${escapeMrkdwn(c.correction.replace(/\s+/g, ' ').trim().slice(0, MAX_CORRECTION_CHARS))}` : '';
+  return `Similar to ${label}, marked incorrect${by}${on}${actual}, ${similarity}`;
+}
+
+const MAX_LABEL_CHARS = 150;
+const MAX_CORRECTION_CHARS = 200;
+
+/** A Slack user ID becomes a mention; anything else (an imported name) stays inert text. */
+function mention(user: string): string {
+  return /^[UW][A-Z0-9]{2,}$/.test(user) ? `<@${user}>` : escapeMrkdwn(user);
 }
 
 function blockChars(block: SlackBlock): number {

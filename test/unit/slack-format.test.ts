@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { escapeMrkdwn, mrkdwnLink } from '../../src/slack/escape-mrkdwn.js';
-import { formatAnalysisMessage } from '../../src/slack/format-analysis-message.js';
+import { formatAnalysisMessage, similarCaseLine } from '../../src/slack/format-analysis-message.js';
+import type { SimilarCase } from '../../src/domain/analysis.js';
 import { formatDuration } from '../../src/slack/format-duration.js';
 import { formatParentMessage } from '../../src/slack/format-parent-message.js';
 import { splitForSlack } from '../../src/slack/split-for-slack.js';
@@ -127,5 +128,65 @@ describe('formatAnalysisMessage', () => {
     const m = formatAnalysisMessage({ markdown: 'p\n\n'.repeat(10) + 'z'.repeat(20_000), analysis, similar: [], incidentUrl: 'https://k/incidents/1', limits: { maxBlocks: 8, maxSectionChars: 1000, maxMessageChars: 40_000 } });
     assert.ok(m.blocks.length <= 8);
     assert.ok(JSON.stringify(m.blocks).includes('<https://k/incidents/1|dashboard>'));
+  });
+});
+
+describe('similar past cases in the analysis message', () => {
+  const confirmed: SimilarCase = {
+    caseId: 'c1',
+    incidentId: 'i1',
+    alertname: 'KubePodCrashLooping',
+    category: 'oom-killed',
+    rootCause: 'Java heap larger than the 512Mi limit',
+    verdict: 'correct',
+    correction: null,
+    validatedBy: 'U123',
+    validatedAt: '2026-11-20T10:04:00.000Z',
+    similarity: 0.912,
+    link: 'https://k8flex.example/incidents/i1',
+  };
+  const wrong: SimilarCase = {
+    ...confirmed,
+    caseId: 'c2',
+    verdict: 'incorrect',
+    rootCause: 'Postgres was down',
+    correction: 'the NetworkPolicy <blocked> 5432 & nothing else',
+    validatedBy: 'U456',
+    validatedAt: '2026-11-21T09:00:00.000Z',
+    similarity: 0.876,
+  };
+
+  it('names a confirmed case with its link, who confirmed it, when, and the similarity', () => {
+    assert.equal(
+      similarCaseLine(confirmed),
+      'Similar to <https://k8flex.example/incidents/i1|KubePodCrashLooping: Java heap larger than the 512Mi limit>, confirmed by <@U123> on 2026-11-20, similarity 0.91',
+    );
+  });
+
+  it('says who marked a case incorrect and what the actual cause was, escaped', () => {
+    assert.equal(
+      similarCaseLine(wrong),
+      'Similar to <https://k8flex.example/incidents/i1|KubePodCrashLooping: Postgres was down>, marked incorrect by <@U456> on 2026-11-21 — actual cause: the NetworkPolicy &lt;blocked&gt; 5432 &amp; nothing else, similarity 0.88',
+    );
+  });
+
+  it('mentions only Slack user IDs; anything else in validatedBy or the case cannot ping anyone', () => {
+    const line = similarCaseLine({ ...confirmed, validatedBy: '<!channel>', rootCause: 'ping <!here>', link: null });
+    assert.equal(line, 'Similar to KubePodCrashLooping: ping &lt;!here&gt;, confirmed by &lt;!channel&gt; on 2026-11-20, similarity 0.91');
+  });
+
+  it('leaves out who and when when they are unknown', () => {
+    assert.equal(similarCaseLine({ ...wrong, validatedBy: null, validatedAt: null, correction: null, link: null }), 'Similar to KubePodCrashLooping: Postgres was down, marked incorrect, similarity 0.88');
+  });
+
+  it('lists at most five cases under "Similar past cases" in the completed message', () => {
+    const analysis = { confidence: 'high' as const, mode: 'offline' as const, degraded: [] };
+    const similar = Array.from({ length: 7 }, (_, i) => ({ ...confirmed, caseId: `c${i}`, rootCause: `cause ${i}` }));
+    const m = formatAnalysisMessage({ markdown: '## Root cause\nx', analysis, similar, incidentUrl: null });
+    const section = m.blocks.find((b) => b.type === 'section' && 'text' in b && b.text.text.startsWith('*Similar past cases*'));
+    assert.ok(section && section.type === 'section' && 'text' in section);
+    const lines = section.text.text.split('\n').slice(1);
+    assert.equal(lines.length, 5);
+    assert.ok(lines.every((l, i) => l.startsWith('• Similar to ') && l.includes(`cause ${i}`) && l.includes('confirmed by <@U123>')));
   });
 });

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { serializeExtendedProtocol } from './serialize-extended-protocol.js';
 
 export type EmbeddedDatabase = {
   connectionString: string;
@@ -29,6 +30,7 @@ export async function startEmbeddedDatabase(options: { dataDir: string; port: nu
 
   async function serve(): Promise<void> {
     const s = new PGLiteSocketServer({ db, port, host: '127.0.0.1', maxConnections });
+    serializeExtendedProtocol(s);
     await s.start();
     port = Number(s.getServerConn().split(':').pop());
     server = s;

@@ -11,6 +11,7 @@ import { makeApiRouters, type ApiDeps } from './http/api/make-api-routers.js';
 import { makeListDeployments } from './http/api/deployment-summary.js';
 import { makeDashboardRouter } from './dashboard/make-dashboard-router.js';
 import { makeWebhookRouter } from './http/webhook-route.js';
+import { extractEntitiesWithLlm } from './llm/extract-entities.js';
 import { attachAlertsToRollout } from './rollouts/attach-alerts-to-rollout.js';
 import { makeSlackEventsRouter } from './http/slack-events-route.js';
 import { makeFeedback } from './feedback/make-feedback.js';
@@ -115,9 +116,11 @@ export async function startService(env: Record<string, string | undefined> = pro
     : null;
 
   let shuttingDown = false;
+  const llm = stages.llm;
   const apiDeps: ApiDeps = {
     pool, bus, config, cluster: stages.cluster, logger, onJobsCreated: () => worker?.notify(),
     listDeployments: stages.kubeConfig ? makeListDeployments(stages.kubeConfig) : undefined,
+    extractWithLlm: llm ? (description) => extractEntitiesWithLlm(llm, description, { logger }) : undefined,
   };
   const app = makeApp({
     pool,

@@ -13,6 +13,7 @@ import { DeferJob } from '../jobs/make-worker.js';
 import { loadKubeConfig } from '../k8s/load-kube-config.js';
 import { makeCollector } from '../k8s/make-collector.js';
 import { makeNamespaceAnnotations } from '../k8s/namespace-annotations.js';
+import type { LlmClient } from '../llm/llm-client.js';
 import { makeLlmClient } from '../llm/make-llm-client.js';
 import type { Logger } from '../observability/logger.js';
 import { makeSlackClient } from '../slack/make-slack-client.js';
@@ -27,6 +28,8 @@ import type * as k8s from '@kubernetes/client-node';
 export type Stages = {
   cluster: string;
   kubeConfig: k8s.KubeConfig | null;
+  /** The configured LLM, or null (offline analysis). */
+  llm: LlmClient | null;
   investigation: {
     categorize: Categorize;
     collect: Collect;
@@ -109,6 +112,7 @@ export async function makeStages(deps: { config: Config; pool: pg.Pool; logger: 
   return {
     cluster,
     kubeConfig: kube.kubeConfig,
+    llm,
     investigation: {
       categorize,
       collect,

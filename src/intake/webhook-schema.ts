@@ -9,9 +9,11 @@ import { z } from 'zod';
 const MAX_LABEL_VALUE = 16 * 1024;
 const MAX_ANNOTATION_VALUE = 64 * 1024;
 
+/** PostgreSQL text and jsonb cannot store U+0000: refused here (400) rather than failing the insert (503, retried forever). */
+const text = (max: number) => z.string().max(max).refine((s) => !s.includes('\u0000'), 'NUL characters are not allowed');
 const timestamp = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'expected an RFC 3339 timestamp');
-const labelSet = z.record(z.string().max(1024), z.string().max(MAX_LABEL_VALUE));
-const annotationSet = z.record(z.string().max(1024), z.string().max(MAX_ANNOTATION_VALUE));
+const labelSet = z.record(text(1024), text(MAX_LABEL_VALUE));
+const annotationSet = z.record(text(1024), text(MAX_ANNOTATION_VALUE));
 
 export const webhookAlertSchema = z.object({
   status: z.enum(['firing', 'resolved']),
@@ -22,20 +24,20 @@ export const webhookAlertSchema = z.object({
   annotations: annotationSet.default({}),
   startsAt: timestamp,
   endsAt: timestamp.or(z.literal('')).default(''),
-  generatorURL: z.string().max(8192).default(''),
-  fingerprint: z.string().min(1).max(256),
+  generatorURL: text(8192).default(''),
+  fingerprint: text(256).min(1),
 });
 
 export const webhookPayloadSchema = z.object({
   version: z.literal('4', { message: 'only webhook payload version "4" is supported' }),
-  groupKey: z.string().max(16 * 1024).default(''),
+  groupKey: text(16 * 1024).default(''),
   truncatedAlerts: z.number().int().min(0).default(0),
   status: z.enum(['firing', 'resolved']),
-  receiver: z.string().max(1024).default(''),
+  receiver: text(1024).default(''),
   groupLabels: labelSet.default({}),
   commonLabels: labelSet.default({}),
   commonAnnotations: annotationSet.default({}),
-  externalURL: z.string().max(8192).default(''),
+  externalURL: text(8192).default(''),
   alerts: z.array(webhookAlertSchema).min(1, 'at least one alert is required').max(10_000),
 });
 

@@ -48,6 +48,15 @@ export type CompletedInvestigation = {
 };
 
 /** Stores the analysis and completes the incident in one transaction. */
+/**
+ * PostgreSQL text and jsonb cannot hold U+0000, which an LLM (or a log line) can
+ * emit; left in, the insert fails on every retry and the incident ends `failed`.
+ * Raw NULs and JSON `\u0000` escapes (not preceded by an escaping backslash) become U+FFFD.
+ */
+function storable(params: unknown[]): unknown[] {
+  return params.map((p) => (typeof p === 'string' ? p.replaceAll('\u0000', '\uFFFD').replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1\\ufffd') : p));
+}
+
 export async function completeInvestigation(client: pg.PoolClient, id: string, done: CompletedInvestigation): Promise<void> {
   const { analysis, evidence } = done;
   await client.query(
@@ -55,7 +64,7 @@ export async function completeInvestigation(client: pg.PoolClient, id: string, d
                            findings, evidence, similar_cases, analyzers, degraded, provider, model, prompt_version,
                            llm_calls, tokens_in, tokens_out, llm_error, context_chars, context_tokens)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)`,
-    [
+    storable([
       id,
       analysis.mode,
       done.category.category,
@@ -87,7 +96,7 @@ export async function completeInvestigation(client: pg.PoolClient, id: string, d
       analysis.llm?.error ?? null,
       evidence.context.chars,
       evidence.context.estimatedTokens,
-    ],
+    ]),
   );
   await client.query(
     `UPDATE incidents SET status = 'completed', completed_at = now(), error = NULL,

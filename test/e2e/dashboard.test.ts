@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -15,7 +16,11 @@ declare const window: { __xss?: string };
 const CHROMIUM = '/usr/bin/chromium';
 const API_TOKEN = 'dashboard-e2e-token';
 const WEBHOOK_TOKEN = 'dashboard-e2e-webhook';
-const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
+/** docs/screenshots is refreshed only on request (UPDATE_SCREENSHOTS=1), so a test run leaves the tree clean. */
+const SCREENSHOTS =
+  process.env.UPDATE_SCREENSHOTS === '1'
+    ? join(import.meta.dirname, '..', '..', 'docs', 'screenshots')
+    : mkdtempSync(join(tmpdir(), 'k8flex-screenshots-'));
 const XSS_LABEL = '<script>window.__xss = "label"</script>';
 const XSS_ANNOTATION = '<img src="x" onerror="window.__xss = \'annotation\'">';
 

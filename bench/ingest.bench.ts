@@ -2,7 +2,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { freePort } from '../test/support/alertmanager.js';
 import { spawnService } from './support/spawn-service.js';
-import { startPostgres } from './support/start-postgres.js';
+import { startPostgres } from '../test/support/start-postgres.js';
 
 /**
  * Webhook intake under load, from a second process (autocannon in this one, the

@@ -38,6 +38,14 @@ const header = [
   'Each section says how it was measured; rerun one with `npm run bench -- <name>`.',
   '',
 ].join('\n');
+// Re-read just before writing: another bench run may have updated its own section meanwhile.
+if (existsSync(outFile)) {
+  const current = readFileSync(outFile, 'utf8');
+  for (const m of current.matchAll(/<!-- bench:(\S+) -->\n([\s\S]*?)<!-- \/bench:\1 -->/g)) {
+    const name = m[1] ?? '';
+    if (!files.some((f) => f.replace(/\.bench\.ts$/, '') === name)) sections.set(name, m[2] ?? '');
+  }
+}
 const body = [...sections.entries()]
   .sort(([a], [b]) => a.localeCompare(b))
   .map(([name, text]) => `<!-- bench:${name} -->\n${text}<!-- /bench:${name} -->`)

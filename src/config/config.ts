@@ -105,6 +105,7 @@ export const envSchema = z.object({
   ROLLOUT_MAX_PER_NAMESPACE_PER_HOUR: int(5, 1),
   ROLLOUT_MAX_PER_CLUSTER_PER_HOUR: int(30, 1),
   ROLLOUT_RESYNC_SECONDS: int(300, 10),
+  ROLLOUT_CHECK_INTERVAL_SECONDS: int(10, 1),
   LEADER_LEASE_NAME: z.string().default('k8flex-watcher'),
   LEADER_LEASE_NAMESPACE: z.string().default('k8flex'),
   LEADER_LEASE_SECONDS: int(15, 2),

@@ -7,9 +7,6 @@ import { makeLeaseElector } from '../leader/make-lease-elector.js';
 import type { Logger } from '../observability/logger.js';
 import { makeRolloutWatcher } from './make-rollout-watcher.js';
 
-/** How often rollouts in flight are re-read (their pods change without the Deployment changing). */
-const CHECK_INTERVAL_MS = 10_000;
-
 /**
  * The 'watcher' role: campaign for the Lease and run the rollout watcher only while
  * leading. Returns a stop function that stops watching and releases the Lease.
@@ -31,7 +28,7 @@ export function startRolloutWatching(deps: {
     config: { failureGraceMs: env.ROLLOUT_FAILURE_GRACE_SECONDS * 1000, timeoutMs: env.ROLLOUT_TIMEOUT_SECONDS * 1000 },
     limits: { perNamespacePerHour: env.ROLLOUT_MAX_PER_NAMESPACE_PER_HOUR, perClusterPerHour: env.ROLLOUT_MAX_PER_CLUSTER_PER_HOUR },
     maxAttempts: env.JOB_MAX_ATTEMPTS,
-    checkIntervalMs: CHECK_INTERVAL_MS,
+    checkIntervalMs: env.ROLLOUT_CHECK_INTERVAL_SECONDS * 1000,
     resyncMs: env.ROLLOUT_RESYNC_SECONDS * 1000,
     onJobsCreated: deps.onJobsCreated,
     logger: deps.logger,

@@ -10,7 +10,7 @@ import { compact, toYaml } from './to-yaml.js';
 const COREDNS_SELECTOR = 'k8s-app=kube-dns';
 const COREDNS_LOG_LINES = 50;
 
-function selectsPod(selector: k8s.V1LabelSelector | undefined, labels: Record<string, string>): boolean {
+export function selectsPod(selector: k8s.V1LabelSelector | undefined, labels: Record<string, string>): boolean {
   if (!selector) return true;
   const byLabels = Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
   const byExpressions = (selector.matchExpressions ?? []).every((e) => {

@@ -6,6 +6,7 @@ import type { Collect } from '../pipeline/stages.js';
 import { estimateTokens } from '../redact/estimate-tokens.js';
 import { redactText } from '../redact/redact-text.js';
 import { addItem, type CollectContext } from './collect-context.js';
+import { collectDependencies } from './collect-dependencies.js';
 import { collectMetrics } from './collect-metrics.js';
 import { collectCoreDns, collectNetworkPolicies } from './collect-network.js';
 import { collectNode } from './collect-node.js';
@@ -50,6 +51,7 @@ const STEP: Record<CollectStep, (ctx: CollectContext, target: ResolvedTarget) =>
     await Promise.all(claims.filter((c) => c !== t.pvc).map((c) => collectPvc(ctx, t.namespace ?? '', c)));
   },
   'namespace-events': collectNamespaceEvents,
+  dependencies: collectDependencies,
 };
 
 /**
@@ -83,7 +85,9 @@ export function makeCollector(deps: CollectorDeps): Collect {
         truncated: false,
       });
       ctx.missing.push(...target.unresolved);
-      await Promise.all(COLLECT_PLAN[category].map((step) => STEP[step](ctx, target)));
+      const plan = COLLECT_PLAN[category];
+      await Promise.all(plan.filter((step) => step !== 'dependencies').map((step) => STEP[step](ctx, target)));
+      if (plan.includes('dependencies')) await STEP.dependencies(ctx, target);
       return finish(ctx, target, deps);
     } catch (error) {
       deps.logger?.warn({ err: error, incidentId: subject.incidentId, component: 'collect' }, 'collection failed');

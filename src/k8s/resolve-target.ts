@@ -123,6 +123,22 @@ export async function resolveTarget(ctx: CollectContext, subject: IncidentSubjec
     }
   }
 
+  const serviceLabel = first(labels, 'service', 'exported_service');
+  let service: string | null = null;
+  if (serviceLabel && namespace && !EXPORTER_SERVICE.test(serviceLabel)) {
+    const r = await ctx.reader.read((o) => core.readNamespacedService({ name: serviceLabel, namespace }, o));
+    if (r.ok) {
+      remember(ctx.snapshot.services, [r.value]);
+      service = serviceLabel;
+      // An alert about a Service is about the pods behind it and the workload that owns them.
+      if (!pod && !workload) {
+        const behind = await podsBehindService(ctx, r.value);
+        pod = pickWorstPod(behind);
+        if (pod) workload = await walkOwners(ctx, namespace, pod.metadata?.ownerReferences, unresolved);
+      }
+    } else unresolved.push(`service ${namespace}/${serviceLabel}: ${r.error}`);
+  }
+
   let container: string | null = null;
   if (pod) {
     const names = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].map((c) => c.name);
@@ -136,16 +152,6 @@ export async function resolveTarget(ctx: CollectContext, subject: IncidentSubjec
 
   const instance = first(labels, 'instance');
   if (!node && !pod && instance && !namespace) node = await nodeFromInstance(ctx, instance, unresolved);
-
-  const serviceLabel = first(labels, 'service', 'exported_service');
-  let service: string | null = null;
-  if (serviceLabel && namespace && !EXPORTER_SERVICE.test(serviceLabel)) {
-    const r = await ctx.reader.read((o) => core.readNamespacedService({ name: serviceLabel, namespace }, o));
-    if (r.ok) {
-      remember(ctx.snapshot.services, [r.value]);
-      service = serviceLabel;
-    } else unresolved.push(`service ${namespace}/${serviceLabel}: ${r.error}`);
-  }
 
   const pvcLabel = first(labels, 'persistentvolumeclaim');
   let pvc: string | null = null;
@@ -178,4 +184,17 @@ async function nodeFromInstance(ctx: CollectContext, instance: string, unresolve
   }
   remember(ctx.snapshot.nodes, [match]);
   return match.metadata.name;
+}
+
+async function podsBehindService(ctx: CollectContext, service: k8s.V1Service): Promise<k8s.V1Pod[]> {
+  const namespace = service.metadata?.namespace ?? '';
+  const labelSelector = Object.entries(service.spec?.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+  if (!labelSelector) return [];
+  const r = await ctx.reader.read((o) => ctx.clients.core.listNamespacedPod({ namespace, labelSelector }, o));
+  if (!r.ok) {
+    addFailure(ctx, `service/${namespace}/${service.metadata?.name ?? ''}/pods`, 'pods behind the Service', { kind: 'Pod', namespace }, r);
+    return [];
+  }
+  remember(ctx.snapshot.pods, r.value.items);
+  return r.value.items;
 }

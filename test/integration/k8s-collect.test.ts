@@ -162,7 +162,7 @@ const CASES: Case[] = [
     category: 'network-policy',
     labels: { namespace: 'orders', pod: 'orders-7b8c9d6f5-g7h8j' },
     workload: null,
-    items: ['namespace/orders/networkpolicies', 'pod/orders/orders-7b8c9d6f5-g7h8j/events', 'pod/orders/orders-7b8c9d6f5-g7h8j/status', 'service/orders/orders'],
+    items: ['namespace/orders/networkpolicies', 'pod/orders/orders-7b8c9d6f5-g7h8j/events', 'pod/orders/orders-7b8c9d6f5-g7h8j/logs/orders/current', 'pod/orders/orders-7b8c9d6f5-g7h8j/status', 'service/orders/orders'],
     check: (e) => {
       assert.deepEqual(e.snapshot.networkPolicies.map((p) => p.metadata?.name).sort(), ['allow-frontend', 'default-deny-egress']);
       assert.match(item(e, 'namespace/orders/networkpolicies').text, /denies all egress/);
@@ -290,6 +290,39 @@ describe('secrets are never read', () => {
     }
     assert.ok(api.requests.length > 0);
     assert.deepEqual(api.requests.filter((r) => /secrets/.test(r.path + r.query)), []);
+  });
+});
+
+describe('an alert about a Service whose backend times out reaching a dependency', () => {
+  // A scenario cluster: storefront's logs time out dialling cart-api's ClusterIP, and
+  // cart-api's NetworkPolicies admit only the api-gateway.
+  const SCENARIO = fileURLToPath(new URL('../fixtures/scenarios/network-policy-blocks-backend/', import.meta.url));
+  let evidence: Evidence;
+  before(async () => {
+    const api = await startFakeKubeApi({ fixtureDir: SCENARIO });
+    try {
+      const collect = makeCollector({ kubeConfig: api.kubeConfig(), cluster: 'fake', requestTimeoutMs: 2000, logTailLines: 100, logMaxBytes: 4096 });
+      evidence = await collect(subject({ namespace: 'shop', service: 'storefront' }), 'service-down');
+    } finally {
+      SEEN.push(...api.requests);
+      await api.close();
+    }
+  });
+
+  it('resolves the Service to its least healthy pod and that pod\'s Deployment', () => {
+    assert.equal(evidence.target.service, 'storefront');
+    assert.equal(evidence.target.pod, 'storefront-7f5d8c9b6-e4r6t');
+    assert.deepEqual(evidence.target.workload, { kind: 'Deployment', namespace: 'shop', name: 'storefront' });
+    assert.ok(item(evidence, 'pod/shop/storefront-7f5d8c9b6-e4r6t/logs/storefront/current').text.includes('i/o timeout'));
+  });
+
+  it('follows the ClusterIP in the log to the Service, its pods and the NetworkPolicies selecting them', () => {
+    const dep = item(evidence, 'dependency/shop/cart-api');
+    assert.match(dep.text, /clusterIP: 10\.96\.40\.7/);
+    assert.match(dep.text, /cart-api-6d8b9c7f5-y2u4i/);
+    assert.match(dep.text, /cart-api-allow-gateway/);
+    assert.deepEqual(evidence.snapshot.networkPolicies.map((p) => p.metadata?.name).sort(), ['cart-api-allow-gateway', 'default-deny-ingress']);
+    assert.ok(evidence.snapshot.services.some((s) => s.metadata?.name === 'cart-api'));
   });
 });
 

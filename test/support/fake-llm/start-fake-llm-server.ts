@@ -6,9 +6,10 @@ import type { AddressInfo } from 'node:net';
  * What the fake answers to one request, in order; the last reply repeats.
  * `stallAfter`: send that many chunks, then keep the connection open and silent
  * (for idle-timeout tests) until the client gives up or the server closes.
+ * `chunkDelayMs`: wait that long before each chunk (a slow model, for load tests).
  */
 export type FakeReply =
-  | { kind: 'stream'; chunks: string[]; usage?: { tokensIn: number; tokensOut: number }; stallAfter?: number }
+  | { kind: 'stream'; chunks: string[]; usage?: { tokensIn: number; tokensOut: number }; stallAfter?: number; chunkDelayMs?: number }
   | { kind: 'status'; status: number; headers?: Record<string, string>; message?: string };
 
 export type RecordedRequest = { method: string; url: string; headers: IncomingMessage['headers']; body: string };
@@ -68,6 +69,7 @@ export async function startFakeLlmServer(format: WireFormat, replies: FakeReply[
     const stallAt = reply.stallAfter ?? Infinity;
     for (const [n, frame] of text.entries()) {
       if (n >= stallAt) return;
+      if (reply.chunkDelayMs) await new Promise((resolve) => setTimeout(resolve, reply.chunkDelayMs));
       res.write(frame);
       // Separate TCP writes, so clients really reassemble a stream.
       await new Promise((resolve) => setImmediate(resolve));

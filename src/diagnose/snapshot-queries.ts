@@ -1,6 +1,6 @@
 import type * as k8s from '@kubernetes/client-node';
 import type { Evidence, ClusterSnapshot } from '../domain/evidence.js';
-import type { ContainerLog } from '../domain/types.js';
+import type { ContainerLog, MetricSample } from '../domain/types.js';
 
 /**
  * Small read-only queries over a ClusterSnapshot shared by the analyzers, and the
@@ -15,6 +15,7 @@ export const logSource = (log: ContainerLog): string =>
   `pod/${log.namespace}/${log.pod}/logs/${log.container}${log.previous ? '/previous' : ''}`;
 export const objectSource = (kind: string, meta: k8s.V1ObjectMeta | undefined): string =>
   `${kind.toLowerCase()}/${meta?.namespace ? `${meta.namespace}/` : ''}${meta?.name ?? ''}`;
+export const metricSource = (m: MetricSample): string => `prometheus/${m.namespace}/${m.pod}/${m.name}`;
 
 export const nameOf = (o: { metadata?: k8s.V1ObjectMeta }): string => o.metadata?.name ?? '';
 export const nsOf = (o: { metadata?: k8s.V1ObjectMeta }): string => o.metadata?.namespace ?? '';
@@ -38,6 +39,11 @@ export function eventTime(e: k8s.CoreV1Event): number {
 export function eventLine(e: k8s.CoreV1Event): string {
   const count = e.count && e.count > 1 ? ` (x${e.count})` : '';
   return `${e.type ?? 'Normal'} ${e.reason ?? ''}: ${e.message ?? ''}${count}`.trim();
+}
+
+/** Samples of one collected query (`cpuThrottledRatio`, …) for a pod, numbers only. */
+export function metricsFor(snapshot: ClusterSnapshot, name: string, pod: k8s.V1Pod): MetricSample[] {
+  return snapshot.metrics.filter((m) => m.name === name && m.pod === nameOf(pod) && m.namespace === nsOf(pod) && Number.isFinite(m.value));
 }
 
 export function logsFor(snapshot: ClusterSnapshot, pod: k8s.V1Pod, container: string): ContainerLog[] {

@@ -138,5 +138,10 @@ export type ResolvedTarget = {
   unresolved: string[];
 };
 
-/** A Prometheus query result reduced to what analyzers read. */
-export type MetricSample = { query: string; labels: Record<string, string>; value: number };
+/**
+ * A Prometheus query result reduced to what analyzers read. `name` is the query's
+ * role (`cpuThrottledRatio`, `memoryWorkingSetBytes`, …, see collect-metrics.ts);
+ * `namespace` and `pod` are the target it was scoped to, since aggregated series
+ * (`sum by (container)`) no longer carry those labels.
+ */
+export type MetricSample = { name: string; namespace: string; pod: string; query: string; labels: Record<string, string>; value: number };

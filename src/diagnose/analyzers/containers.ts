@@ -6,11 +6,13 @@ import type { CauseId } from '../causes.js';
 import { matchLogPatterns } from '../log-patterns.js';
 import { makeFinding } from '../make-finding.js';
 import {
-  allContainers, eventLine, eventSource, eventsFor, isInit, logSource, logsFor, nameOf, nonEmptyLines, nsOf, podSource, scopedPods,
+  allContainers, eventLine, eventSource, eventsFor, isInit, logSource, logsFor, metricSource, metricsFor, nameOf, nonEmptyLines, nsOf, podSource, scopedPods,
 } from '../snapshot-queries.js';
 import { probeFindings } from './probes.js';
 
 const ANALYZER = 'containers';
+/** kubernetes-mixin's CPUThrottlingHigh fires above 25% of CFS periods throttled; a measured ratio that high is a finding without the alert. */
+const THROTTLED_RATIO = 0.25;
 
 /**
  * Why containers die or never start: last termination reason and exit code, config
@@ -30,7 +32,9 @@ export const analyzeContainers: Analyzer = ({ subject, evidence }) => {
       if (f) findings.push(f);
     }
   }
-  if (subject.alertname === 'CPUThrottlingHigh') findings.push(...throttling(subject.labels, subject.annotations, evidence.snapshot, scopedPods(evidence)));
+  const pods = scopedPods(evidence);
+  const measured = pods.flatMap((p) => metricsFor(snapshot, 'cpuThrottledRatio', p)).some((m) => m.value >= THROTTLED_RATIO);
+  if (subject.alertname === 'CPUThrottlingHigh' || measured) findings.push(...throttling(subject.labels, subject.annotations, snapshot, pods));
   return findings;
 };
 
@@ -187,14 +191,18 @@ function ownerRef(pod: k8s.V1Pod): string {
   return `${ref.kind.toLowerCase()}/${ref.name}`;
 }
 
-function throttling(labels: Record<string, string>, annotations: Record<string, string>, _s: ClusterSnapshot, pods: k8s.V1Pod[]): Finding[] {
+function throttling(labels: Record<string, string>, annotations: Record<string, string>, snapshot: ClusterSnapshot, pods: k8s.V1Pod[]): Finding[] {
   const pod = pods.find((p) => nameOf(p) === labels.pod) ?? pods[0];
-  const container = labels.container;
+  const ratios = pod ? metricsFor(snapshot, 'cpuThrottledRatio', pod).sort((a, b) => b.value - a.value) : [];
+  // Without a container label, the most throttled container is the one to look at.
+  const container = labels.container ?? ratios[0]?.labels.container;
   const spec = pod ? allContainers(pod).find((c) => c.name === container) ?? allContainers(pod)[0] : undefined;
   const limit = spec?.resources?.limits?.cpu;
   const evidence: EvidenceLine[] = [];
   const text = annotations.description ?? annotations.summary;
   if (text) evidence.push({ line: text, source: 'alert/annotations' });
+  const ratio = ratios.find((m) => m.labels.container === spec?.name);
+  if (ratio) evidence.push({ line: `Prometheus: container ${spec?.name ?? ''} was throttled in ${+(ratio.value * 100).toFixed(1)}% of CFS periods over the last hour`, source: metricSource(ratio) });
   if (pod && spec) evidence.push({ line: `container ${spec.name}: resources.limits.cpu=${limit ?? 'none'} requests.cpu=${spec.resources?.requests?.cpu ?? 'none'}`, source: podSource(pod) });
   const where = pod ? `pod ${nsOf(pod)}/${nameOf(pod)}` : `pod ${labels.namespace ?? ''}/${labels.pod ?? ''}`;
   return [makeFinding({

@@ -32,7 +32,7 @@ describe('ingestWebhook against embedded PGlite', () => {
     assert.equal(await count('SELECT count(*) AS n FROM alerts'), 2);
     assert.equal(await count(`SELECT count(*) AS n FROM jobs WHERE kind = 'investigate'`), 1);
     const inc = (await t.pool.query('SELECT * FROM incidents')).rows[0];
-    assert.equal(inc.group_key, 'test/KubePodCrashLooping/shop/Deployment/checkout-api');
+    assert.equal(inc.group_key, 'test/workload-unavailable/shop/Deployment/checkout-api');
     assert.equal(inc.alert_count, 2);
   });
 

@@ -28,7 +28,27 @@ describe('incidentKey', () => {
     const a = incidentKey({ cluster: 'c', alertname: 'KubePodCrashLooping', namespace: 'shop', workload: workloadFromLabels({ pod: 'api-6c9f8d7b5d-4xkqp' }), fingerprint: '1' });
     const b = incidentKey({ cluster: 'c', alertname: 'KubePodCrashLooping', namespace: 'shop', workload: workloadFromLabels({ pod: 'api-6c9f8d7b5d-9tzrw' }), fingerprint: '2' });
     assert.equal(a, b);
-    assert.equal(a, 'c/KubePodCrashLooping/shop/Deployment/api');
+    assert.equal(a, 'c/workload-unavailable/shop/Deployment/api');
+  });
+
+  it('groups the crash-loop, not-ready, waiting and replica alerts of one Deployment under one key', () => {
+    const keys = [
+      ['KubePodCrashLooping', { pod: 'api-6c9f8d7b5d-4xkqp' }],
+      ['KubePodNotReady', { pod: 'api-6c9f8d7b5d-9tzrw' }],
+      ['KubeContainerWaiting', { pod: 'api-6c9f8d7b5d-4xkqp', container: 'app' }],
+      ['KubeDeploymentReplicasMismatch', { deployment: 'api' }],
+    ].map(([alertname, labels]) =>
+      incidentKey({ cluster: 'c', alertname: alertname as string, namespace: 'shop', workload: workloadFromLabels(labels as Record<string, string>), fingerprint: String(alertname) }),
+    );
+    assert.deepEqual(new Set(keys), new Set(['c/workload-unavailable/shop/Deployment/api']));
+  });
+
+  it('keeps a throttling alert apart from the crash loop of the same Deployment', () => {
+    const w = { kind: 'Deployment', namespace: 'shop', name: 'api' };
+    assert.notEqual(
+      incidentKey({ cluster: 'c', alertname: 'KubePodCrashLooping', namespace: 'shop', workload: w, fingerprint: '1' }),
+      incidentKey({ cluster: 'c', alertname: 'CPUThrottlingHigh', namespace: 'shop', workload: w, fingerprint: '2' }),
+    );
   });
 
   it('keeps different alert names apart', () => {

@@ -76,6 +76,7 @@ export const envSchema = z.object({
   SLACK_DEFAULT_CHANNEL: optionalString,
   SLACK_UPDATE_INTERVAL_MS: int(3000, 0),
   SLACK_UPDATES_PER_MINUTE: int(45, 1),
+  SLACK_POSTS_PER_MINUTE: int(50, 1),
   SLACK_THREAD_REUSE_HOURS: int(24, 0),
   SLACK_TIMEOUT_MS: int(10_000, 100),
   SLACK_SIGNING_SECRET: optionalString,

@@ -100,6 +100,7 @@ export async function makeStages(deps: { config: Config; pool: pg.Pool; logger: 
       defaultChannel: env.SLACK_DEFAULT_CHANNEL,
       updateIntervalMs: env.SLACK_UPDATE_INTERVAL_MS,
       updatesPerMinute: env.SLACK_UPDATES_PER_MINUTE,
+      postsPerMinute: env.SLACK_POSTS_PER_MINUTE,
       publicUrl: env.PUBLIC_URL,
       threadReuseHours: env.SLACK_THREAD_REUSE_HOURS,
       timeoutMs: env.SLACK_TIMEOUT_MS,

@@ -24,6 +24,8 @@ export type SlackDeliverConfig = {
   updateIntervalMs: number;
   /** `SLACK_UPDATES_PER_MINUTE`: chat.update budget for the whole workspace. */
   updatesPerMinute: number;
+  /** `SLACK_POSTS_PER_MINUTE`: chat.postMessage budget per channel (default DEFAULT_POSTS_PER_MINUTE). */
+  postsPerMinute?: number;
   /** `PUBLIC_URL`, for links to the dashboard. */
   publicUrl: string | null;
   /** `SLACK_THREAD_REUSE_HOURS`: a repeat within this many hours of a thread's start goes into it. */
@@ -58,6 +60,13 @@ export type SlackDeliver = Deliver & {
   noteRepeat(notice: RepeatNotice): Promise<NoticeResult>;
 };
 
+/**
+ * Slack allows about one chat.postMessage per second per channel, with short bursts;
+ * a sliding minute of 50 stays under that. Without it an alert storm's parents and
+ * replies drew 429s and lost deliveries (bench/storm.bench.ts).
+ */
+export const DEFAULT_POSTS_PER_MINUTE = 50;
+
 const NO_DELIVERY: DeliveryResult = { channel: null, parentTs: null, replyTs: null, permalink: null, error: null };
 
 /**
@@ -74,6 +83,22 @@ export function makeSlackDeliver(deps: SlackDeliverDeps): SlackDeliver {
   const log = deps.logger.child({ component: 'slack' });
   const loggedCodes = new Set<string>();
   const posts: SendContext = { clock, sleep, budget: null, priority: 'final', attempts: 3 };
+  // One post budget per channel, reachable by the name we routed to and the ID Slack answered with.
+  const postBudgets = new Map<string, RateBudget>();
+  const postsTo = (channel: string): SendContext => {
+    let channelBudget = postBudgets.get(channel);
+    if (!channelBudget) {
+      channelBudget = makeRateBudget({ perMinute: config.postsPerMinute ?? DEFAULT_POSTS_PER_MINUTE, clock, reserve: 0 });
+      postBudgets.set(channel, channelBudget);
+    }
+    return { ...posts, budget: channelBudget };
+  };
+  const aliasChannel = (name: string, id: string): void => {
+    if (name === id || postBudgets.get(id) === postBudgets.get(name)) return;
+    const shared = postBudgets.get(id) ?? postsTo(name).budget!;
+    postBudgets.set(id, shared);
+    postBudgets.set(name, shared);
+  };
   const finals: SendContext = { clock, sleep, budget, priority: 'final', attempts: 4 };
 
   const annotationsOf = async (namespace: string | null): Promise<Record<string, string>> => {
@@ -112,7 +137,7 @@ export function makeSlackDeliver(deps: SlackDeliverDeps): SlackDeliver {
       const recent = await store.findRecentThread(subject.groupKey, since, subject.incidentId);
       if (recent) {
         const note = { text: `🔁 ${escapeMrkdwn(subject.alertname)} is firing again — a new analysis follows.`, blocks: [] };
-        const posted = await sendWithRetries('chat.postMessage', () => client.postMessage({ channel: recent.channel, threadTs: recent.parentTs, message: note }), posts);
+        const posted = await sendWithRetries('chat.postMessage', () => client.postMessage({ channel: recent.channel, threadTs: recent.parentTs, message: note }), postsTo(recent.channel));
         if (posted.ok) {
           await store.saveParent(subject.incidentId, recent.channel, recent.parentTs);
           const parent = await parentFor(subject, { state: 'firing-again', at: subject.startsAt });
@@ -126,8 +151,9 @@ export function makeSlackDeliver(deps: SlackDeliverDeps): SlackDeliver {
     const route = routeSlackChannel({ namespaceAnnotations: annotations, labels: subject.labels, defaultChannel: config.defaultChannel });
     if (!route) return 'no Slack channel: set SLACK_DEFAULT_CHANNEL, the namespace annotation k8flex/slack-channel or the alert label slack_channel';
     const message = await parentFor(subject, { state: 'firing' });
-    const posted = await sendWithRetries('chat.postMessage', () => client.postMessage({ channel: route.channel, message }), posts);
+    const posted = await sendWithRetries('chat.postMessage', () => client.postMessage({ channel: route.channel, message }), postsTo(route.channel));
     if (!posted.ok) return posted.error;
+    aliasChannel(route.channel, posted.value.channel);
     await store.saveParent(subject.incidentId, posted.value.channel, posted.value.ts);
     log.info({ incidentId: subject.incidentId, channel: posted.value.channel, routedBy: route.source }, 'Slack thread started');
     return { incidentId: subject.incidentId, channel: posted.value.channel, parentTs: posted.value.ts, replyTs: null, permalink: null };
@@ -153,7 +179,7 @@ export function makeSlackDeliver(deps: SlackDeliverDeps): SlackDeliver {
 
     let { replyTs, permalink } = thread;
     if (!replyTs) {
-      const posted = await sendWithRetries('chat.postMessage', () => slack.postMessage({ channel: thread.channel, threadTs: thread.parentTs, message: render('') }), posts);
+      const posted = await sendWithRetries('chat.postMessage', () => slack.postMessage({ channel: thread.channel, threadTs: thread.parentTs, message: render('') }), postsTo(thread.channel));
       if (!posted.ok) {
         await drain(input);
         return { ...NO_DELIVERY, ...base, error: await recordFailure(subject.incidentId, posted.error) };
@@ -201,7 +227,7 @@ export function makeSlackDeliver(deps: SlackDeliverDeps): SlackDeliver {
   const notice = async (subject: IncidentSubject, text: string, status: ParentStatus): Promise<NoticeResult> => {
     const thread = client ? await store.get(subject.incidentId) : null;
     if (!client || !thread) return { posted: false, error: null };
-    const reply = await sendWithRetries('chat.postMessage', () => client.postMessage({ channel: thread.channel, threadTs: thread.parentTs, message: { text, blocks: [] } }), posts);
+    const reply = await sendWithRetries('chat.postMessage', () => client.postMessage({ channel: thread.channel, threadTs: thread.parentTs, message: { text, blocks: [] } }), postsTo(thread.channel));
     if (!reply.ok) return { posted: false, error: await recordFailure(subject.incidentId, reply.error) };
     const parent = await parentFor(subject, status);
     const updated = await sendWithRetries('chat.update', () => client.update({ channel: thread.channel, ts: thread.parentTs, message: parent }), finals);

@@ -5,7 +5,7 @@ import { slackCalls } from './slack-metrics.js';
 export type SendContext = {
   clock: () => number;
   sleep: (ms: number) => Promise<void>;
-  /** Counted against the workspace budget when set (chat.update); chat.postMessage is not. */
+  /** Counted against this budget when set: the workspace's for chat.update, the channel's for chat.postMessage. */
   budget: RateBudget | null;
   priority: BudgetPriority;
   /** Tries in all; rate limits and transient failures each use one. */

@@ -38,6 +38,8 @@ export async function startServiceWithFakes(options: {
   /** Per-minute limits the fake Slack enforces with 429 + Retry-After, by method. */
   slackLimits?: Record<string, number>;
   env?: Record<string, string>;
+  /** An external PostgreSQL instead of the embedded PGlite. */
+  databaseUrl?: string;
 }): Promise<ServiceWithFakes> {
   const kube = await startFakeKubeApi(options.kube);
   const llm = await startFakeLlmServer(openAiWire, options.llmReplies);
@@ -63,10 +65,11 @@ export async function startServiceWithFakes(options: {
     OPENAI_API_KEY: 'sk-bench',
     OPENAI_BASE_URL: `${llm.url}/v1`,
     OPENAI_MODEL: 'fake-model',
+    ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
     ...options.env,
   };
   const service = await spawnService(env, await freePort());
-  const connectionString = `postgres://postgres:postgres@127.0.0.1:${dbPort}/postgres?sslmode=disable`;
+  const connectionString = options.databaseUrl ?? `postgres://postgres:postgres@127.0.0.1:${dbPort}/postgres?sslmode=disable`;
 
   return {
     service,

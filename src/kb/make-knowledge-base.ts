@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { Embedder } from '../embeddings/embedder.js';
 import { caseText } from './case-text.js';
 import { deleteCaseOfIncident } from './delete-case.js';
+import { analyzeCasesIfGrown } from './analyze-cases-if-grown.js';
 import type { CaseMatch, CaseVerdict, KbCaseRecord } from './kb-case.js';
 import { kbCasesGauge } from './kb-metrics.js';
 import { countCases } from './list-cases.js';
@@ -39,9 +40,12 @@ export function makeKnowledgeBase(deps: { pool: pg.Pool; embedder: Embedder }): 
     if (!v || v.length === 0) throw new Error(`embedder ${embedder.model} returned no vector`);
     return v;
   };
+  // After every write (and at startup, through count): the gauge, and planner
+  // statistics once the base has grown enough for search to need the HNSW index.
   const refreshGauge = async (): Promise<number> => {
     const n = await countCases(pool);
     kbCasesGauge.set(n);
+    await analyzeCasesIfGrown(pool, n);
     return n;
   };
 

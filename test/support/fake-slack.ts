@@ -21,6 +21,8 @@ export type FakeSlackCall = {
   status: number;
   /** Slack's `error` code when `ok` was false. */
   error: string | null;
+  /** The bearer token the call carried (tells apart replicas given different tokens). */
+  token: string | null;
 };
 
 export type FakeSlackMessage = {
@@ -41,6 +43,8 @@ export type FakeFailure = { status: 429; retryAfterSec: number } | { status: 500
 
 export type FakeSlackOptions = {
   token?: string;
+  /** More bot tokens accepted besides `token`, as if several apps shared the workspace. */
+  extraTokens?: string[];
   clock?: () => number;
   /** When set, only these channels exist (names with or without `#`, or IDs). */
   channels?: string[];
@@ -72,6 +76,7 @@ const BOT_ID = 'BK8FLEX';
 
 export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<FakeSlack> {
   const token = options.token ?? 'xoxb-test-token';
+  const accepted = new Set([token, ...(options.extraTokens ?? [])].map((t) => `Bearer ${t}`));
   const clock = options.clock ?? Date.now;
   const calls: FakeSlackCall[] = [];
   const failures: { method: string; failure: FakeFailure; remaining: number }[] = [];
@@ -174,9 +179,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     void (async () => {
       const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
       const body = await readBody(req);
-      const call: FakeSlackCall = { method, at: clock(), body, status: 200, error: null };
-      calls.push(call);
       const auth = req.headers.authorization ?? (typeof body.token === 'string' ? `Bearer ${body.token}` : undefined);
+      const call: FakeSlackCall = { method, at: clock(), body, status: 200, error: null, token: auth?.replace(/^Bearer /, '') ?? null };
+      calls.push(call);
       const answer = (status: number, payload: Record<string, unknown>, headers?: Record<string, string>): void => {
         call.status = status;
         call.error = payload.ok === false ? String(payload.error) : null;
@@ -192,7 +197,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         return answer(500, { ok: false, error: 'internal_error' });
       }
       if (!auth) return answer(200, { ok: false, error: 'not_authed' });
-      if (auth !== `Bearer ${token}`) return answer(200, { ok: false, error: 'invalid_auth' });
+      if (!accepted.has(auth)) return answer(200, { ok: false, error: 'invalid_auth' });
       const handler = methods[method];
       if (!handler) return answer(200, { ok: false, error: 'unknown_method' });
       const perMinute = limits.get(method);

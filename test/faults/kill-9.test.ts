@@ -68,6 +68,8 @@ describe('kill -9 in the middle of 100 investigations', () => {
       // The workspace-wide chat.update budget (default 45/min) would otherwise pace 100
       // investigations over minutes; pacing is tested in slack-budget.test.ts.
       SLACK_UPDATES_PER_MINUTE: '100000',
+      // Likewise the per-channel chat.postMessage pace (default 50/min): 100 parents go to one channel.
+      SLACK_POSTS_PER_MINUTE: '100000',
       SLACK_TIMEOUT_MS: '2000',
       FEEDBACK_POLLING: 'false',
       LLM_PROVIDER: 'openai',

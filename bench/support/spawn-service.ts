@@ -21,7 +21,8 @@ export async function spawnService(env: Record<string, string>, port: number): P
     } catch {
       // starting
     }
-    if (i > 300) throw new Error('service did not become ready');
+    // Generous: a loaded CI machine can take a while to reopen an embedded database.
+    if (i > 1200) throw new Error('service did not become ready within 120 s');
     await new Promise((r) => setTimeout(r, 100));
   }
   return {

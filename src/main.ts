@@ -108,6 +108,7 @@ export async function startService(env: Record<string, string | undefined> = pro
       slack: stages.slackClient,
       kb: stages.knowledgeBase,
       config: { windowHours: config.FEEDBACK_WINDOW_HOURS, reactionsPerMinute: config.FEEDBACK_REACTIONS_PER_MINUTE },
+      budgets: stages.slackBudgets,
       logger,
     })
     : null;

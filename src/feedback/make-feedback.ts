@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { withTransaction } from '../db/make-pool.js';
 import type { KnowledgeBase } from '../kb/make-knowledge-base.js';
 import type { Logger } from '../observability/logger.js';
-import { makeRateBudget } from '../slack/make-rate-budget.js';
+import { makeMemoryRateBudgets, type RateBudgets } from '../slack/make-rate-budget.js';
 import { SlackCallError } from '../slack/slack-call-error.js';
 import type { SlackClient } from '../slack/slack-client.js';
 import { feedbackTotal } from './feedback-metrics.js';
@@ -41,13 +41,16 @@ export function makeFeedback(deps: {
   config: FeedbackConfig;
   logger: Logger;
   clock?: () => number;
+  /** In the database when replicas share one, so whichever replica polls sees the same window. */
+  budgets?: RateBudgets;
 }): FeedbackService {
   const { pool, slack, kb, config } = deps;
   const clock = deps.clock ?? Date.now;
   const log = deps.logger.child({ component: 'feedback' });
   // Every slot is "final" (reserve 0): polling has no optional calls to shed.
-  const reactionsBudget = makeRateBudget({ perMinute: config.reactionsPerMinute, clock, reserve: 0 });
-  const repliesBudget = makeRateBudget({ perMinute: config.repliesPerMinute ?? config.reactionsPerMinute, clock, reserve: 0 });
+  const budgets = deps.budgets ?? makeMemoryRateBudgets(clock);
+  const reactionsBudget = budgets('reactions.get', { perMinute: config.reactionsPerMinute, reserve: 0 });
+  const repliesBudget = budgets('conversations.replies', { perMinute: config.repliesPerMinute ?? config.reactionsPerMinute, reserve: 0 });
   let botUsers: Set<string> | null = null;
 
   async function ignoredUsers(): Promise<Set<string>> {
@@ -136,7 +139,7 @@ export function makeFeedback(deps: {
     );
     const s = r.rows[0];
     if (!s || s.verdict !== 'incorrect' || s.correction || !s.thread_ts) return;
-    const slot = repliesBudget.tryTake('final');
+    const { slot } = await repliesBudget.take('final');
     if (!slot) return;
     try {
       const replies = await slack.getReplies({ channel: s.channel, ts: s.thread_ts, oldest: s.message_ts });
@@ -154,14 +157,14 @@ export function makeFeedback(deps: {
     async poll(now) {
       const opened = await openNewMessages(pool, now, config.windowHours);
       const report: PollReport = { opened, checked: 0, changed: 0, rateLimited: false };
-      const free = config.reactionsPerMinute - reactionsBudget.used();
-      if (free <= 0) return report;
-      const due = await dueMessages(pool, now, free);
-      if (due.length === 0) return report;
-      const ignore = await ignoredUsers();
+      // At most a minute's budget; the loop stops at the first call the budget refuses.
+      const due = await dueMessages(pool, now, config.reactionsPerMinute);
+      let ignore: Set<string> | null = null;
       for (const m of due) {
-        const slot = reactionsBudget.tryTake('final');
+        const { slot } = await reactionsBudget.take('final');
         if (!slot) break;
+        ignore ??= await ignoredUsers();
+        const ignored = ignore;
         let reactions;
         try {
           reactions = await slack.getReactions({ channel: m.channel, ts: m.messageTs });
@@ -180,7 +183,7 @@ export function makeFeedback(deps: {
         }
         report.checked += 1;
         const before = m.verdict;
-        await apply(m.incidentId, () => heldFromReactions(reactions, ignore), 'poll', now);
+        await apply(m.incidentId, () => heldFromReactions(reactions, ignored), 'poll', now);
         await lookForCorrection(m.incidentId);
         const after = (await pool.query<{ verdict: string | null }>('SELECT verdict FROM feedback_state WHERE incident_id = $1', [m.incidentId])).rows[0]?.verdict ?? null;
         if (after !== before) report.changed += 1;

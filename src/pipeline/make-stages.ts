@@ -16,6 +16,8 @@ import { makeNamespaceAnnotations } from '../k8s/namespace-annotations.js';
 import type { LlmClient } from '../llm/llm-client.js';
 import { makeLlmClient } from '../llm/make-llm-client.js';
 import type { Logger } from '../observability/logger.js';
+import { makePgRateBudgets } from '../slack/make-pg-rate-budget.js';
+import type { RateBudgets } from '../slack/make-rate-budget.js';
 import { makeSlackClient } from '../slack/make-slack-client.js';
 import type { SlackClient } from '../slack/slack-client.js';
 import { makeSlackDeliver } from '../slack/make-slack-deliver.js';
@@ -45,6 +47,8 @@ export type Stages = {
   knowledgeBase: KnowledgeBase | null;
   /** Null without SLACK_BOT_TOKEN (feedback needs it). */
   slackClient: SlackClient | null;
+  /** Slack rate budgets in the database, shared by every replica (and by feedback polling). */
+  slackBudgets: RateBudgets;
   close: () => Promise<void>;
 };
 
@@ -91,8 +95,10 @@ export async function makeStages(deps: { config: Config; pool: pg.Pool; logger: 
   const slackClient = env.SLACK_BOT_TOKEN
     ? makeSlackClient({ token: env.SLACK_BOT_TOKEN, apiUrl: env.SLACK_API_URL, timeoutMs: env.SLACK_TIMEOUT_MS })
     : null;
+  const slackBudgets = makePgRateBudgets({ pool, clock: Date.now, logger });
   const slack = makeSlackDeliver({
     client: slackClient,
+    budgets: slackBudgets,
     webhookUrl: env.SLACK_WEBHOOK_URL,
     store: makePgSlackThreadStore(pool),
     namespaceAnnotations: makeNamespaceAnnotations(kube.kubeConfig, NAMESPACE_ANNOTATION_TTL_MS, { timeoutMs: env.K8S_REQUEST_TIMEOUT_MS }),
@@ -133,6 +139,7 @@ export async function makeStages(deps: { config: Config; pool: pg.Pool; logger: 
     },
     knowledgeBase,
     slackClient,
+    slackBudgets,
     close: async () => undefined,
   };
 }

@@ -6,7 +6,7 @@ import { formatAnalysisMessage } from './format-analysis-message.js';
 import { formatDuration } from './format-duration.js';
 import { formatParentMessage, type ParentStatus } from './format-parent-message.js';
 import { incidentUrl } from './incident-url.js';
-import { makeRateBudget, type RateBudget } from './make-rate-budget.js';
+import { makeMemoryRateBudgets, type RateBudget, type RateBudgets } from './make-rate-budget.js';
 import { postWebhookMessage } from './post-webhook-message.js';
 import { routeSlackChannel, TEAM_ANNOTATION } from './route-slack-channel.js';
 import type { SlackCallError } from './slack-call-error.js';
@@ -43,7 +43,12 @@ export type SlackDeliverDeps = {
   config: SlackDeliverConfig;
   clock: () => number;
   sleep?: (ms: number) => Promise<void>;
-  /** Shared by every delivery in the process; made from `updatesPerMinute` if absent. */
+  /**
+   * Makes the budget of each Slack limit: in the database when replicas share one
+   * (`makePgRateBudgets`), in this process otherwise (the default).
+   */
+  budgets?: RateBudgets;
+  /** The chat.update budget, shared by every delivery; made by `budgets` from `updatesPerMinute` if absent. */
   budget?: RateBudget;
   logger: Logger;
 };
@@ -79,7 +84,8 @@ const NO_DELIVERY: DeliveryResult = { channel: null, parentTs: null, replyTs: nu
 export function makeSlackDeliver(deps: SlackDeliverDeps): SlackDeliver {
   const { client, store, config, clock } = deps;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const budget = deps.budget ?? makeRateBudget({ perMinute: config.updatesPerMinute, clock });
+  const budgets = deps.budgets ?? makeMemoryRateBudgets(clock);
+  const budget = deps.budget ?? budgets('chat.update', { perMinute: config.updatesPerMinute });
   const log = deps.logger.child({ component: 'slack' });
   const loggedCodes = new Set<string>();
   const posts: SendContext = { clock, sleep, budget: null, priority: 'final', attempts: 3 };
@@ -88,7 +94,7 @@ export function makeSlackDeliver(deps: SlackDeliverDeps): SlackDeliver {
   const postsTo = (channel: string): SendContext => {
     let channelBudget = postBudgets.get(channel);
     if (!channelBudget) {
-      channelBudget = makeRateBudget({ perMinute: config.postsPerMinute ?? DEFAULT_POSTS_PER_MINUTE, clock, reserve: 0 });
+      channelBudget = budgets(`chat.postMessage:${channel}`, { perMinute: config.postsPerMinute ?? DEFAULT_POSTS_PER_MINUTE, reserve: 0 });
       postBudgets.set(channel, channelBudget);
     }
     return { ...posts, budget: channelBudget };

@@ -27,8 +27,10 @@ export async function sendWithRetries<T>(method: string, run: () => Promise<T>, 
   let last: SlackCallError | null = null;
   for (let attempt = 1; attempt <= ctx.attempts; attempt += 1) {
     let slot: BudgetSlot | null = null;
-    if (ctx.budget) {
-      while (!(slot = ctx.budget.tryTake(ctx.priority))) await ctx.sleep(Math.min(MAX_WAIT_MS, ctx.budget.msUntilFree(ctx.priority)));
+    while (ctx.budget && !slot) {
+      const taken = await ctx.budget.take(ctx.priority);
+      slot = taken.slot;
+      if (!slot) await ctx.sleep(Math.min(MAX_WAIT_MS, taken.waitMs));
     }
     try {
       const value = await run().finally(() => slot?.settled());

@@ -40,38 +40,41 @@ export async function streamIntoReply(input: StreamIntoReplyInput): Promise<Stre
   let skipped = 0;
   let error: SlackCallError | null = null;
 
-  const maybeUpdate = (): void => {
-    if (error?.permanent || inFlight || markdown === lastSentMarkdown) return;
-    const now = clock();
-    if (now - lastSentAt < input.intervalMs || now < blockedUntil) return;
-    const slot = budget.tryTake('stream');
+  /** One update: a budget slot, then chat.update with the text as it is by then. */
+  const update = async (): Promise<void> => {
+    const { slot } = await budget.take('stream');
     if (!slot) {
       skipped += 1;
       slackUpdatesSkipped.inc();
       return;
     }
-    lastSentAt = now;
+    lastSentAt = clock();
     lastSentMarkdown = markdown;
-    const message = input.render(markdown);
-    inFlight = client
-      .update({ channel: input.channel, ts: input.ts, message })
-      .then(() => {
-        updates += 1;
-        slackCalls.inc({ method: 'chat.update', outcome: 'ok' });
-      })
-      .catch((e: SlackCallError) => {
-        slackCalls.inc({ method: 'chat.update', outcome: e.code === 'rate_limited' ? 'rate_limited' : 'error' });
-        if (e.retryAfterMs !== null) {
-          blockedUntil = clock() + e.retryAfterMs;
-          budget.pauseUntil(blockedUntil);
-        }
-        if (e.permanent) error = e;
-        input.logger.debug({ err: e }, 'streaming update to Slack failed; the next update carries the text');
-      })
-      .finally(() => {
-        slot.settled();
-        inFlight = null;
-      });
+    try {
+      await client.update({ channel: input.channel, ts: input.ts, message: input.render(markdown) });
+      updates += 1;
+      slackCalls.inc({ method: 'chat.update', outcome: 'ok' });
+    } catch (caught) {
+      const e = caught as SlackCallError;
+      slackCalls.inc({ method: 'chat.update', outcome: e.code === 'rate_limited' ? 'rate_limited' : 'error' });
+      if (e.retryAfterMs !== null) {
+        blockedUntil = clock() + e.retryAfterMs;
+        budget.pauseUntil(blockedUntil);
+      }
+      if (e.permanent) error = e;
+      input.logger.debug({ err: e }, 'streaming update to Slack failed; the next update carries the text');
+    } finally {
+      slot.settled();
+    }
+  };
+
+  const maybeUpdate = (): void => {
+    if (error?.permanent || inFlight || markdown === lastSentMarkdown) return;
+    const now = clock();
+    if (now - lastSentAt < input.intervalMs || now < blockedUntil) return;
+    inFlight = update().finally(() => {
+      inFlight = null;
+    });
   };
 
   for await (const chunk of input.chunks) {

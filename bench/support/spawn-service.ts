@@ -22,7 +22,11 @@ export async function spawnService(env: Record<string, string>, port: number): P
       // starting
     }
     // Generous: a loaded CI machine can take a while to reopen an embedded database.
-    if (i > 1200) throw new Error('service did not become ready within 120 s');
+    if (i > 1200) {
+      // Not left running: a stray service would keep the caller (a test run) alive.
+      child.kill('SIGKILL');
+      throw new Error('service did not become ready within 120 s');
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   return {

@@ -30,7 +30,9 @@ DECLARE
   firing_incidents uuid[];
   -- Incidents that may resolve: one of their alerts is resolved in this delivery.
   touched_by_resolution uuid[];
+  -- Incidents this delivery linked alerts to, and how many (same order).
   linked_incidents uuid[];
+  linked_counts integer[];
 BEGIN
   WITH input AS (
     SELECT * FROM jsonb_to_recordset(p_alerts) AS r(fingerprint text, starts_at timestamptz, ends_at timestamptz,
@@ -100,13 +102,19 @@ BEGIN
       WHERE a.id = u.id AND a.incident_id IS NULL
       RETURNING i.id
     )
-    SELECT array_agg(DISTINCT id) INTO linked_incidents FROM linked;
+    SELECT array_agg(id), array_agg(n) INTO linked_incidents, linked_counts
+    FROM (SELECT id, count(*)::integer AS n FROM linked GROUP BY id) per_incident;
     firing_incidents := COALESCE(firing_incidents, '{}') || COALESCE(linked_incidents, '{}');
   END IF;
 
+  -- alert_count is the number of alerts linked to the incident; alerts are only
+  -- linked here and moved by attachAlertsToRollout, which counts again. Adding what
+  -- this delivery linked keeps intake from counting a storm's thousands of alerts
+  -- on every webhook.
   IF cardinality(firing_incidents) > 0 THEN
     UPDATE incidents i SET last_alert_at = now(),
-           alert_count = (SELECT count(*) FROM alerts a WHERE a.incident_id = i.id)
+           alert_count = i.alert_count
+             + COALESCE((SELECT l.n FROM unnest(linked_incidents, linked_counts) AS l(id, n) WHERE l.id = i.id), 0)
     WHERE i.id = ANY(firing_incidents);
   END IF;
 

@@ -55,6 +55,7 @@ describe('ingestWebhook against embedded PGlite', () => {
     assert.equal(await count('SELECT count(*) AS n FROM alerts'), 200);
     assert.equal(await count('SELECT count(*) AS n FROM incidents'), 1);
     assert.equal(await count('SELECT count(*) AS n FROM jobs'), 1);
+    assert.equal(await count('SELECT alert_count AS n FROM incidents'), 200);
   });
 
   it('keeps concurrent deliveries from two Alertmanagers to one incident', async () => {
@@ -63,6 +64,7 @@ describe('ingestWebhook against embedded PGlite', () => {
     assert.equal(await count('SELECT count(*) AS n FROM incidents'), 1);
     assert.equal(await count('SELECT count(*) AS n FROM alerts'), 2);
     assert.equal(await count('SELECT count(*) AS n FROM jobs'), 1);
+    assert.equal(await count('SELECT alert_count AS n FROM incidents'), 2);
   });
 
   it('resolves the incident only when its last alert resolves, and queues one resolved job', async () => {

@@ -119,6 +119,10 @@ BEGIN
   END IF;
 
   IF touched_by_resolution IS NOT NULL THEN
+    -- Two deliveries resolving different alerts of one incident at once would each
+    -- see the other's alerts still firing and neither resolve it. Under the row lock
+    -- the check below runs after the other has committed, so the later one resolves.
+    PERFORM 1 FROM incidents WHERE id = ANY(touched_by_resolution) ORDER BY id FOR UPDATE;
     WITH resolved AS (
       UPDATE incidents i SET resolved_at = now()
       WHERE i.id = ANY(touched_by_resolution) AND i.resolved_at IS NULL

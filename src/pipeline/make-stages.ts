@@ -17,7 +17,7 @@ import type { LlmClient } from '../llm/llm-client.js';
 import { makeLlmClient } from '../llm/make-llm-client.js';
 import type { Logger } from '../observability/logger.js';
 import { makePgRateBudgets } from '../slack/make-pg-rate-budget.js';
-import type { RateBudgets } from '../slack/make-rate-budget.js';
+import { makeMemoryRateBudgets, type RateBudgets } from '../slack/make-rate-budget.js';
 import { makeSlackClient } from '../slack/make-slack-client.js';
 import type { SlackClient } from '../slack/slack-client.js';
 import { makeSlackDeliver } from '../slack/make-slack-deliver.js';
@@ -47,7 +47,7 @@ export type Stages = {
   knowledgeBase: KnowledgeBase | null;
   /** Null without SLACK_BOT_TOKEN (feedback needs it). */
   slackClient: SlackClient | null;
-  /** Slack rate budgets in the database, shared by every replica (and by feedback polling). */
+  /** Slack rate budgets (also for feedback polling): in PostgreSQL, shared by every replica; in memory with PGlite. */
   slackBudgets: RateBudgets;
   close: () => Promise<void>;
 };
@@ -95,7 +95,9 @@ export async function makeStages(deps: { config: Config; pool: pg.Pool; logger: 
   const slackClient = env.SLACK_BOT_TOKEN
     ? makeSlackClient({ token: env.SLACK_BOT_TOKEN, apiUrl: env.SLACK_API_URL, timeoutMs: env.SLACK_TIMEOUT_MS })
     : null;
-  const slackBudgets = makePgRateBudgets({ pool, clock: Date.now, logger });
+  // PGlite serves one process, and every statement there queues behind the job queue's:
+  // a shared window would buy nothing and cost a query per Slack call.
+  const slackBudgets = env.DATABASE_URL ? makePgRateBudgets({ pool, clock: Date.now, logger }) : makeMemoryRateBudgets(Date.now);
   const slack = makeSlackDeliver({
     client: slackClient,
     budgets: slackBudgets,

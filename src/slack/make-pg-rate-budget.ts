@@ -12,7 +12,12 @@ export type PgRateBudgetOptions = {
   logger: Logger;
   /** The sliding window; a minute, as Slack counts. Shorter only in tests. */
   windowMs?: number;
+  /** Calls that settle within this long of being taken are not restamped (see below). */
+  settleGraceMs?: number;
 };
+
+/** Long enough for almost every Slack call; 1/60 of the window is the price. */
+const SETTLE_GRACE_MS = 1000;
 
 /** A database budget, plus a way to wait for its background writes (restamps, pauses). */
 export type PgRateBudget = RateBudget & { flush(): Promise<void> };
@@ -20,8 +25,13 @@ export type PgRateBudget = RateBudget & { flush(): Promise<void> };
 /**
  * The sliding-window budget of `makeRateBudget`, kept in PostgreSQL so every replica
  * sharing the database draws from one window (sql/008_slack_rate_slots.sql). Taking a
- * slot is one statement; restamping a slot when its call settles and recording a
- * Retry-After are writes nobody waits for.
+ * slot is one statement; recording a Retry-After is a write nobody waits for.
+ *
+ * Slack counts a call when it arrives, somewhere between taking the slot and the call
+ * settling. Rather than restamp every slot when its call settles (a second write per
+ * call), slots are kept `settleGraceMs` longer than the window, and only a call that
+ * settles later than that after its take began is restamped to the moment it settled.
+ * Either way the window stays a superset of Slack's.
  *
  * A "full" or "paused" answer is kept in memory until the wait it named is over:
  * slots only leave the window by ageing and pauses only grow, so no other replica can
@@ -35,7 +45,8 @@ export function makePgRateBudget(options: PgRateBudgetOptions): PgRateBudget {
   const { pool, scope, clock } = options;
   const perMinute = Math.max(1, Math.floor(options.perMinute));
   const reserve = reserveFor(perMinute, options.reserve);
-  const windowMs = options.windowMs ?? WINDOW_MS;
+  const graceMs = options.settleGraceMs ?? SETTLE_GRACE_MS;
+  const windowMs = (options.windowMs ?? WINDOW_MS) + graceMs;
   const capacity = (priority: BudgetPriority): number => (priority === 'final' ? perMinute : perMinute - reserve);
   const log = options.logger.child({ component: 'slack-budget', scope });
   const fallback = makeRateBudget({ perMinute, reserve, clock });
@@ -60,7 +71,8 @@ export function makePgRateBudget(options: PgRateBudgetOptions): PgRateBudget {
 
   return {
     async take(priority): Promise<TakeResult> {
-      const blockedMs = notBefore[priority] - clock();
+      const startedAt = clock();
+      const blockedMs = notBefore[priority] - startedAt;
       if (blockedMs > 0) return { slot: null, waitMs: blockedMs };
       let row: { slot_id: string | null; wait_ms: number };
       try {
@@ -86,7 +98,10 @@ export function makePgRateBudget(options: PgRateBudgetOptions): PgRateBudget {
       }
       return {
         slot: {
-          settled: () => write('UPDATE slack_rate_slots SET slot_at = greatest(slot_at, clock_timestamp()) WHERE id = $1', [id], 'restamp a Slack budget slot'),
+          settled: () => {
+            if (clock() - startedAt <= graceMs) return;
+            write('UPDATE slack_rate_slots SET slot_at = greatest(slot_at, clock_timestamp()) WHERE id = $1', [id], 'restamp a Slack budget slot');
+          },
         },
         waitMs: 0,
       };

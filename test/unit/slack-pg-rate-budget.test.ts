@@ -30,11 +30,11 @@ function budgetOn(answers: Answer[], perMinute = 10, reserve = 2) {
 }
 
 describe('makePgRateBudget', () => {
-  it('asks the database for a stream slot with all but the reserve and for a completion with the whole limit', async () => {
+  it('asks the database for a stream slot with all but the reserve and for a completion with the whole limit, over a minute plus the settle grace', async () => {
     const { budget, db } = budgetOn([{ slot_id: '1', wait_ms: 0 }, { slot_id: '2', wait_ms: 0 }]);
     assert.ok((await budget.take('stream')).slot);
     assert.ok((await budget.take('final')).slot);
-    assert.deepEqual(db.takes().map((c) => c.params), [['chat.update', 8, 60_000], ['chat.update', 10, 60_000]]);
+    assert.deepEqual(db.takes().map((c) => c.params), [['chat.update', 8, 61_000], ['chat.update', 10, 61_000]]);
   });
 
   it('remembers a full window until the wait it named, without asking again', async () => {
@@ -62,12 +62,23 @@ describe('makePgRateBudget', () => {
     assert.equal(db.takes().length, 1);
   });
 
-  it('restamps a slot by its id when the call settles', async () => {
-    const { budget, db } = budgetOn([{ slot_id: '42', wait_ms: 0 }]);
-    (await budget.take('final')).slot?.settled();
+  it('restamps a slot by its id when its call settles after the grace', async () => {
+    const { budget, db, at } = budgetOn([{ slot_id: '42', wait_ms: 0 }]);
+    const { slot } = await budget.take('final');
+    at(2_001);
+    slot?.settled();
     await budget.flush();
     const restamp = db.calls.find((c) => c.sql.startsWith('UPDATE slack_rate_slots'));
     assert.deepEqual(restamp?.params, ['42']);
+  });
+
+  it('writes nothing when a call settles within the grace the window already allows', async () => {
+    const { budget, db, at } = budgetOn([{ slot_id: '43', wait_ms: 0 }]);
+    const { slot } = await budget.take('final');
+    at(2_000);
+    slot?.settled();
+    await budget.flush();
+    assert.equal(db.calls.length, 1);
   });
 
   it('shares a Retry-After as a duration and stops asking until it ends', async () => {

@@ -1,9 +1,10 @@
 -- One Alertmanager delivery stored by one call (src/intake/ingest-webhook.ts), so
 -- intake costs one round trip and one implicit transaction whatever the number of
 -- alerts. The statements are those intake used to send one by one inside BEGIN …
--- COMMIT; here they run in order in the function, each with a fresh snapshot (a
--- VOLATILE function under READ COMMITTED), so concurrent deliveries behave as
--- before, and PL/pgSQL keeps their plans instead of planning them per webhook.
+-- COMMIT (plus storing a new alert straight into its key's open incident); they run
+-- in order, each with a fresh snapshot (a VOLATILE function under READ COMMITTED),
+-- so concurrent deliveries behave as before, and PL/pgSQL keeps their plans
+-- instead of planning them per webhook.
 --
 -- p_alerts: one object per (fingerprint, startsAt), sorted by fingerprint (the lock
 -- order that keeps concurrent deliveries from deadlocking), with the grouping key
@@ -30,21 +31,28 @@ DECLARE
   firing_incidents uuid[];
   -- Incidents that may resolve: one of their alerts is resolved in this delivery.
   touched_by_resolution uuid[];
-  -- Incidents this delivery linked alerts to, and how many (same order).
-  linked_incidents uuid[];
-  linked_counts integer[];
+  -- The incident of each alert this delivery linked (repeated per alert).
+  links uuid[];
+  later_links uuid[];
 BEGIN
   WITH input AS (
     SELECT * FROM jsonb_to_recordset(p_alerts) AS r(fingerprint text, starts_at timestamptz, ends_at timestamptz,
          status text, alertname text, namespace text, severity text, labels jsonb, annotations jsonb,
          generator_url text, group_key text)
+  ), open_incident AS (
+    SELECT o.group_key, o.id FROM incidents o
+    WHERE o.resolved_at IS NULL AND o.group_key IN (SELECT group_key FROM input WHERE status = 'firing')
   ), upserted AS (
+    -- A new firing alert whose key has an open incident is stored in it at once (one
+    -- write instead of an insert and an update). The others, and existing rows, are
+    -- linked below.
     INSERT INTO alerts (fingerprint, starts_at, ends_at, status, alertname, namespace, severity, labels,
-                        annotations, generator_url, receiver, external_url, am_group_key, resolved_at)
+                        annotations, generator_url, receiver, external_url, am_group_key, resolved_at, incident_id)
     SELECT r.fingerprint, r.starts_at, r.ends_at, r.status, r.alertname, r.namespace, r.severity, r.labels,
            r.annotations, r.generator_url, p_receiver, p_external_url, p_am_group_key,
-           CASE WHEN r.status = 'resolved' THEN now() END
-    FROM input r
+           CASE WHEN r.status = 'resolved' THEN now() END,
+           CASE WHEN r.status = 'firing' THEN o.id END
+    FROM input r LEFT JOIN open_incident o USING (group_key)
     ON CONFLICT (fingerprint, starts_at) DO UPDATE SET
       -- resolved is final for one firing: a late or stale 'firing' from an HA peer does not reopen it
       status = CASE WHEN alerts.status = 'resolved' THEN 'resolved' ELSE EXCLUDED.status END,
@@ -53,15 +61,18 @@ BEGIN
       resolved_at = COALESCE(alerts.resolved_at, EXCLUDED.resolved_at),
       receive_count = alerts.receive_count + 1,
       last_received_at = now()
-    RETURNING id, fingerprint, starts_at, status, incident_id
+    RETURNING id, fingerprint, starts_at, status, incident_id, receive_count
   )
   SELECT array_agg(u.id ORDER BY u.fingerprint) FILTER (WHERE u.status = 'firing' AND u.incident_id IS NULL),
          array_agg(i.group_key ORDER BY u.fingerprint) FILTER (WHERE u.status = 'firing' AND u.incident_id IS NULL),
          array_agg(u.fingerprint ORDER BY u.fingerprint) FILTER (WHERE u.status = 'firing' AND u.incident_id IS NULL),
          array_agg(u.starts_at ORDER BY u.fingerprint) FILTER (WHERE u.status = 'firing' AND u.incident_id IS NULL),
          array_agg(DISTINCT u.incident_id) FILTER (WHERE u.status = 'firing' AND u.incident_id IS NOT NULL),
-         array_agg(DISTINCT u.incident_id) FILTER (WHERE u.status = 'resolved' AND u.incident_id IS NOT NULL)
-    INTO unlinked_ids, unlinked_keys, unlinked_fingerprints, unlinked_starts, firing_incidents, touched_by_resolution
+         array_agg(DISTINCT u.incident_id) FILTER (WHERE u.status = 'resolved' AND u.incident_id IS NOT NULL),
+         -- receive_count 1: inserted now, so its incident_id was set by this statement
+         array_agg(u.incident_id) FILTER (WHERE u.receive_count = 1 AND u.incident_id IS NOT NULL)
+    INTO unlinked_ids, unlinked_keys, unlinked_fingerprints, unlinked_starts, firing_incidents, touched_by_resolution,
+         links
   FROM upserted u JOIN input i USING (fingerprint, starts_at);
 
   IF unlinked_ids IS NOT NULL THEN
@@ -102,9 +113,9 @@ BEGIN
       WHERE a.id = u.id AND a.incident_id IS NULL
       RETURNING i.id
     )
-    SELECT array_agg(id), array_agg(n) INTO linked_incidents, linked_counts
-    FROM (SELECT id, count(*)::integer AS n FROM linked GROUP BY id) per_incident;
-    firing_incidents := COALESCE(firing_incidents, '{}') || COALESCE(linked_incidents, '{}');
+    SELECT array_agg(id) INTO later_links FROM linked;
+    links := COALESCE(links, '{}') || COALESCE(later_links, '{}');
+    firing_incidents := COALESCE(firing_incidents, '{}') || COALESCE(later_links, '{}');
   END IF;
 
   -- alert_count is the number of alerts linked to the incident; alerts are only
@@ -113,8 +124,7 @@ BEGIN
   -- on every webhook.
   IF cardinality(firing_incidents) > 0 THEN
     UPDATE incidents i SET last_alert_at = now(),
-           alert_count = i.alert_count
-             + COALESCE((SELECT l.n FROM unnest(linked_incidents, linked_counts) AS l(id, n) WHERE l.id = i.id), 0)
+           alert_count = i.alert_count + (SELECT count(*) FROM unnest(links) AS l(id) WHERE l.id = i.id)
     WHERE i.id = ANY(firing_incidents);
   END IF;
 

@@ -45,12 +45,17 @@ describe('k8flex command line', () => {
       const child = spawn(CLI[0], [...CLI.slice(1), 'serve'], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      for (let i = 0; i < 300; i++) {
+      // A generous deadline: a loaded CI machine can take a while to open the embedded database.
+      for (let i = 0; ; i++) {
         if (child.exitCode !== null) throw new Error(`exited early: ${out}`);
         try {
           if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) break;
         } catch {
           // not yet listening
+        }
+        if (i > 1200) {
+          child.kill('SIGKILL');
+          throw new Error(`not ready within 120 s: ${out}`);
         }
         await new Promise((r) => setTimeout(r, 100));
       }

@@ -59,7 +59,7 @@ describe('job queue', () => {
     const b = make();
     a.start();
     b.start();
-    for (let i = 0; i < 200; i++) {
+    for (let i = 0; i < 1200; i++) {
       const done = Number((await t.pool.query(`SELECT count(*) AS n FROM jobs WHERE status = 'done'`)).rows[0].n);
       if (done === 40) break;
       await new Promise((r) => setTimeout(r, 50));

@@ -1,6 +1,6 @@
 import { slackTsToMs, type SlackThread, type SlackThreadStore } from './slack-thread-store.js';
 
-type Row = { thread: SlackThread | null; groupKey: string | null; error: string | null };
+type Row = { thread: SlackThread | null; intent: string | null; groupKey: string | null; error: string | null };
 
 /**
  * The SlackThreadStore in memory, for tests and for running without a database.
@@ -14,7 +14,7 @@ export function makeMemorySlackThreadStore(): SlackThreadStore & {
   const row = (id: string): Row => {
     let r = rows.get(id);
     if (!r) {
-      r = { thread: null, groupKey: null, error: null };
+      r = { thread: null, intent: null, groupKey: null, error: null };
       rows.set(id, r);
     }
     return r;
@@ -28,6 +28,14 @@ export function makeMemorySlackThreadStore(): SlackThreadStore & {
       const r = row(incidentId);
       r.thread = { incidentId, channel, parentTs, replyTs: null, permalink: null };
       r.error = null;
+    },
+    async saveIntent(incidentId, channel) {
+      const r = row(incidentId);
+      if (!r.thread) r.intent = channel;
+    },
+    async getIntent(incidentId) {
+      const r = rows.get(incidentId);
+      return r && !r.thread ? r.intent : null;
     },
     async saveReply(incidentId, replyTs, permalink) {
       const t = row(incidentId).thread;

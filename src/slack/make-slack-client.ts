@@ -1,5 +1,5 @@
 import { WebClient, type WebClientOptions } from '@slack/web-api';
-import type { SlackClient } from './slack-client.js';
+import type { SlackClient, SlackMetadata } from './slack-client.js';
 import { toSlackCallError } from './slack-call-error.js';
 
 export type SlackClientOptions = {
@@ -41,13 +41,14 @@ export function makeSlackClient(options: SlackClientOptions): SlackClient {
   };
 
   return {
-    postMessage: ({ channel, message, threadTs }) =>
+    postMessage: ({ channel, message, threadTs, metadata }) =>
       call('chat.postMessage', async () => {
         const res = await web.chat.postMessage({
           channel,
           text: message.text,
           ...(message.blocks.length > 0 ? { blocks: message.blocks } : {}),
           ...(threadTs ? { thread_ts: threadTs } : {}),
+          ...(metadata ? { metadata: { event_type: metadata.eventType, event_payload: metadata.payload } } : {}),
           unfurl_links: false,
           unfurl_media: false,
         });
@@ -74,6 +75,18 @@ export function makeSlackClient(options: SlackClientOptions): SlackClient {
           text: m.text ?? '',
           threadTs: m.thread_ts ?? null,
         }));
+      }),
+    getHistory: ({ channel, oldest, limit, cursor }) =>
+      call('conversations.history', async () => {
+        const res = await web.conversations.history({ channel, oldest, limit, include_all_metadata: true, ...(cursor ? { cursor } : {}) });
+        return {
+          messages: (res.messages ?? []).map((m) => ({
+            ts: m.ts ?? '',
+            threadTs: m.thread_ts ?? null,
+            metadata: m.metadata?.event_type ? { eventType: m.metadata.event_type, payload: (m.metadata.event_payload ?? {}) as SlackMetadata['payload'] } : null,
+          })),
+          nextCursor: res.has_more && res.response_metadata?.next_cursor ? res.response_metadata.next_cursor : null,
+        };
       }),
     authTest: () =>
       call('auth.test', async () => {

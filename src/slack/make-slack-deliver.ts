@@ -2,6 +2,7 @@ import type { IncidentSubject } from '../domain/types.js';
 import type { Logger } from '../observability/logger.js';
 import type { Deliver, DeliverInput, DeliveryResult } from '../pipeline/stages.js';
 import { escapeMrkdwn } from './escape-mrkdwn.js';
+import { findPostedParent, isChannelId, parentMetadata } from './find-posted-parent.js';
 import { formatAnalysisMessage } from './format-analysis-message.js';
 import { formatDuration } from './format-duration.js';
 import { formatParentMessage, type ParentStatus } from './format-parent-message.js';
@@ -72,6 +73,12 @@ export type SlackDeliver = Deliver & {
  */
 export const DEFAULT_POSTS_PER_MINUTE = 50;
 
+/** conversations.history is Tier 3 (about 50 a minute); only the rare recovery of a lost parent calls it. */
+const HISTORY_PER_MINUTE = 40;
+
+/** A parent is posted after its alert starts; the margin covers clock skew between cluster and Slack. */
+const HISTORY_SKEW_MS = 10 * 60_000;
+
 const NO_DELIVERY: DeliveryResult = { channel: null, parentTs: null, replyTs: null, permalink: null, error: null };
 
 /**
@@ -99,7 +106,10 @@ export function makeSlackDeliver(deps: SlackDeliverDeps): SlackDeliver {
     }
     return { ...posts, budget: channelBudget };
   };
+  // Channel IDs Slack answered with, by the name we posted to: conversations.history takes only IDs.
+  const channelIds = new Map<string, string>();
   const aliasChannel = (name: string, id: string): void => {
+    channelIds.set(name, id);
     if (name === id || postBudgets.get(id) === postBudgets.get(name)) return;
     const shared = postBudgets.get(id) ?? postsTo(name).budget!;
     postBudgets.set(id, shared);
@@ -133,11 +143,45 @@ export function makeSlackDeliver(deps: SlackDeliverDeps): SlackDeliver {
     return formatParentMessage({ subject, team, incidentUrl: incidentUrl(config.publicUrl, subject.incidentId), status });
   };
 
+  let historyBudget: RateBudget | null = null;
+  /**
+   * The parent an earlier attempt posted but did not save (killed between Slack's answer
+   * and `saveParent`), found in the channel's history by its metadata. Only an intent
+   * holding a channel ID can be searched: if it holds a name whose ID this process has
+   * not learned yet (the first parent to that name since start), a second parent may follow.
+   */
+  const adoptLostParent = async (subject: IncidentSubject, slack: SlackClient): Promise<SlackThread | null> => {
+    const intent = await store.getIntent(subject.incidentId);
+    if (!intent) return null;
+    const channel = isChannelId(intent) ? intent : (channelIds.get(intent) ?? null);
+    if (!channel) {
+      log.warn({ incidentId: subject.incidentId, channel: intent }, 'an earlier attempt may have posted a parent to a channel whose ID is unknown; posting one');
+      return null;
+    }
+    historyBudget ??= budgets('conversations.history', { perMinute: HISTORY_PER_MINUTE, reserve: 0 });
+    const startedMs = Date.parse(subject.startsAt);
+    const found = await findPostedParent({
+      client: slack, channel, incidentId: subject.incidentId,
+      oldestMs: (Number.isNaN(startedMs) ? clock() - 86_400_000 : startedMs) - HISTORY_SKEW_MS,
+      ctx: { ...posts, budget: historyBudget },
+    });
+    if (!found.ok) {
+      log.warn({ incidentId: subject.incidentId, channel, code: found.error.code }, 'could not search the channel for a lost parent; posting one');
+      return null;
+    }
+    if (!found.ts) return null;
+    await store.saveParent(subject.incidentId, channel, found.ts);
+    log.info({ incidentId: subject.incidentId, channel }, 'adopted the parent an interrupted attempt posted');
+    return { incidentId: subject.incidentId, channel, parentTs: found.ts, replyTs: null, permalink: null };
+  };
+
   /** The incident's thread: its own (a retried job), a recent one of the same group, or a new parent. */
   const openThread = async (subject: IncidentSubject): Promise<SlackThread | SlackCallError | string> => {
     const own = await store.get(subject.incidentId);
     if (own) return own;
     if (!client) return 'no Slack client';
+    const lost = await adoptLostParent(subject, client);
+    if (lost) return lost;
     if (subject.groupKey && config.threadReuseHours > 0) {
       const since = clock() - config.threadReuseHours * 3_600_000;
       const recent = await store.findRecentThread(subject.groupKey, since, subject.incidentId);
@@ -157,7 +201,9 @@ export function makeSlackDeliver(deps: SlackDeliverDeps): SlackDeliver {
     const route = routeSlackChannel({ namespaceAnnotations: annotations, labels: subject.labels, defaultChannel: config.defaultChannel });
     if (!route) return 'no Slack channel: set SLACK_DEFAULT_CHANNEL, the namespace annotation k8flex/slack-channel or the alert label slack_channel';
     const message = await parentFor(subject, { state: 'firing' });
-    const posted = await sendWithRetries('chat.postMessage', () => client.postMessage({ channel: route.channel, message }), postsTo(route.channel));
+    await store.saveIntent(subject.incidentId, isChannelId(route.channel) ? route.channel : (channelIds.get(route.channel) ?? route.channel));
+    const metadata = parentMetadata(subject.incidentId);
+    const posted = await sendWithRetries('chat.postMessage', () => client.postMessage({ channel: route.channel, message, metadata }), postsTo(route.channel));
     if (!posted.ok) return posted.error;
     aliasChannel(route.channel, posted.value.channel);
     await store.saveParent(subject.incidentId, posted.value.channel, posted.value.ts);

@@ -6,6 +6,12 @@
  * Invariant: `saveParent` is called right after the parent message is posted and
  * before anything is streamed, so a job retried after a crash finds the thread and
  * does not post a second parent.
+ *
+ * Slack has no idempotency key, so a crash between Slack accepting the parent and
+ * `saveParent` would still leave a parent the store does not know. `saveIntent` writes
+ * slack_channel alone (slack_parent_ts stays NULL) before the post; a retry that finds
+ * an intent looks for the parent in the channel's history by its metadata instead of
+ * posting again.
  */
 export type SlackThread = {
   incidentId: string;
@@ -21,6 +27,10 @@ export type SlackThreadStore = {
   get(incidentId: string): Promise<SlackThread | null>;
   /** Sets slack_channel and slack_parent_ts; clears slack_error. */
   saveParent(incidentId: string, channel: string, parentTs: string): Promise<void>;
+  /** Sets slack_channel (an ID when known) while slack_parent_ts is still NULL: a parent post is about to be tried. */
+  saveIntent(incidentId: string, channel: string): Promise<void>;
+  /** The channel of an earlier `saveIntent` whose parent was never saved, or null. */
+  getIntent(incidentId: string): Promise<string | null>;
   /** Sets slack_reply_ts and slack_permalink. */
   saveReply(incidentId: string, replyTs: string, permalink: string | null): Promise<void>;
   /** Sets slack_error (null clears it). */

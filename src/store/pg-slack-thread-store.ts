@@ -25,6 +25,16 @@ export function makePgSlackThreadStore(pool: Pick<pg.Pool, 'query'>): SlackThrea
     async saveParent(incidentId, channel, parentTs) {
       await pool.query('UPDATE incidents SET slack_channel = $2, slack_parent_ts = $3, slack_error = NULL WHERE id = $1', [incidentId, channel, parentTs]);
     },
+    async saveIntent(incidentId, channel) {
+      await pool.query('UPDATE incidents SET slack_channel = $2 WHERE id = $1 AND slack_parent_ts IS NULL', [incidentId, channel]);
+    },
+    async getIntent(incidentId) {
+      const r = await pool.query<{ slack_channel: string }>(
+        'SELECT slack_channel FROM incidents WHERE id = $1 AND slack_channel IS NOT NULL AND slack_parent_ts IS NULL',
+        [incidentId],
+      );
+      return r.rows[0]?.slack_channel ?? null;
+    },
     async saveReply(incidentId, replyTs, permalink) {
       await pool.query('UPDATE incidents SET slack_reply_ts = $2, slack_permalink = $3 WHERE id = $1', [incidentId, replyTs, permalink]);
     },

@@ -37,6 +37,8 @@ export type FakeSlackMessage = {
   reactions: Map<string, Set<string>>;
   /** chat.update calls applied to this message. */
   edits: number;
+  /** chat.postMessage's `metadata`, returned by conversations.history only with `include_all_metadata`. */
+  metadata: { event_type: string; event_payload: Record<string, unknown> } | null;
 };
 
 export type FakeFailure = { status: 429; retryAfterSec: number } | { status: 500 } | { error: string } | { hang: true };
@@ -97,8 +99,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     const parent = messages.find((m) => m.channel === id && m.ts === ts);
     return parent ? [parent, ...messages.filter((m) => m.channel === id && m.threadTs === ts && m.ts !== ts)] : [];
   };
-  const wire = (m: FakeSlackMessage): Record<string, unknown> => ({
+  const wire = (m: FakeSlackMessage, withMetadata = false): Record<string, unknown> => ({
     type: 'message',
+    ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}),
     ts: m.ts,
     text: m.text,
     blocks: m.blocks,
@@ -114,6 +117,13 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     if (typeof v === 'string' && v.length > 0) return JSON.parse(v) as unknown[];
     return [];
   };
+  const asMetadata = (v: unknown): FakeSlackMessage['metadata'] => {
+    const parsed: unknown = typeof v === 'string' && v.length > 0 ? JSON.parse(v) : v;
+    if (!parsed || typeof parsed !== 'object') return null;
+    const { event_type: type, event_payload: payload } = parsed as Record<string, unknown>;
+    return typeof type === 'string' ? { event_type: type, event_payload: (payload ?? {}) as Record<string, unknown> } : null;
+  };
+  const flag = (v: unknown): boolean => v === true || v === 'true' || v === '1';
   const channelError = (channel: unknown): string | null => {
     if (typeof channel !== 'string' || channel.length === 0) return 'channel_not_found';
     return known && !known.has(channelId(channel)) ? 'channel_not_found' : null;
@@ -127,9 +137,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       const channel = channelId(String(b.channel));
       const threadTs = typeof b.thread_ts === 'string' ? b.thread_ts : null;
       if (threadTs && !find(channel, threadTs)) return { ok: false, error: 'thread_not_found' };
-      const m: FakeSlackMessage = { channel, ts: nextTs(), threadTs, text: String(b.text ?? ''), blocks: asArray(b.blocks), user: BOT_USER, botId: BOT_ID, reactions: new Map(), edits: 0 };
+      const m: FakeSlackMessage = { channel, ts: nextTs(), threadTs, text: String(b.text ?? ''), blocks: asArray(b.blocks), user: BOT_USER, botId: BOT_ID, reactions: new Map(), edits: 0, metadata: asMetadata(b.metadata) };
       messages.push(m);
-      return { channel, ts: m.ts, message: wire(m) };
+      return { channel, ts: m.ts, message: wire(m, true) };
     },
     'chat.update': (b) => {
       const err = channelError(b.channel);
@@ -152,13 +162,37 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       if (!m) return { ok: false, error: 'message_not_found' };
       return { type: 'message', channel: m.channel, message: wire(m) };
     },
+    // Top-level messages (thread replies stay in their thread), newest first, after `oldest`
+    // (exclusive unless `inclusive`), `limit` per page (default 100, at most 999), paged by
+    // an opaque cursor. Like Slack, it takes a channel ID only, never a #name.
+    'conversations.history': (b) => {
+      const raw = typeof b.channel === 'string' ? b.channel : '';
+      if (!/^[CGD][A-Z0-9]+$/.test(raw) || channelError(raw)) return { ok: false, error: 'channel_not_found' };
+      const oldest = b.oldest === undefined ? 0 : Number(b.oldest);
+      const inclusive = flag(b.inclusive);
+      const limit = Math.min(999, Math.max(1, b.limit === undefined ? 100 : Number(b.limit)));
+      const start = typeof b.cursor === 'string' && b.cursor.length > 0 ? Number(Buffer.from(b.cursor, 'base64').toString('utf8').replace(/^offset:/, '')) : 0;
+      if (Number.isNaN(start)) return { ok: false, error: 'invalid_cursor' };
+      const top = messages
+        .filter((m) => m.channel === raw && (m.threadTs === null || m.threadTs === m.ts))
+        .filter((m) => (inclusive ? Number(m.ts) >= oldest : Number(m.ts) > oldest))
+        .reverse();
+      const page = top.slice(start, start + limit);
+      const more = start + limit < top.length;
+      return {
+        messages: page.map((m) => wire(m, flag(b.include_all_metadata))),
+        has_more: more,
+        pin_count: 0,
+        response_metadata: { next_cursor: more ? Buffer.from(`offset:${start + limit}`).toString('base64') : '' },
+      };
+    },
     'conversations.replies': (b) => {
       const list = threadOf(String(b.channel), String(b.ts));
       if (list.length === 0) return { ok: false, error: 'thread_not_found' };
       const oldest = typeof b.oldest === 'string' ? Number(b.oldest) : 0;
       const [parent, ...replies] = list;
       const shown = parent ? [parent, ...replies.filter((r) => Number(r.ts) > oldest)] : [];
-      return { messages: shown.map(wire), has_more: false, response_metadata: { next_cursor: '' } };
+      return { messages: shown.map((m) => wire(m)), has_more: false, response_metadata: { next_cursor: '' } };
     },
   };
 
@@ -238,7 +272,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       m.reactions.set(name, users);
     },
     addReply: (channel, threadTs, reply) => {
-      const m: FakeSlackMessage = { channel: channelId(channel), ts: nextTs(), threadTs, text: reply.text, blocks: [], user: reply.user, botId: null, reactions: new Map(), edits: 0 };
+      const m: FakeSlackMessage = { channel: channelId(channel), ts: nextTs(), threadTs, text: reply.text, blocks: [], user: reply.user, botId: null, reactions: new Map(), edits: 0, metadata: null };
       messages.push(m);
       return m;
     },

@@ -145,8 +145,7 @@ describe('two replicas on one PostgreSQL', () => {
 
   it('exactly one replica holds the Lease and runs the rollout watcher', async () => {
     const identity = await eventually(async () => holder() || undefined, 15_000, 'a Lease holder');
-    const leader = replicaWithIdentity(identity);
-    assert.ok(leader, `the holder ${identity} is one of the two replicas`);
+    const leader = await eventually(async () => replicaWithIdentity(identity) ?? undefined, 10_000, `the holder ${identity} is one of the two replicas`);
     const other = leader === 'a' ? 'b' : 'a';
     // Several renew periods with both replicas up: the other one never leads or watches.
     await new Promise((r) => setTimeout(r, LEASE_SECONDS * 1000));
@@ -203,7 +202,9 @@ describe('two replicas on one PostgreSQL', () => {
     assert.ok(Number.isFinite(lastRenew), 'the Lease records its last renewal');
 
     const next = await eventually(async () => (holder() !== identity && holder() !== '' ? holder() : undefined), LEASE_SECONDS * 1000 + 10_000, 'a new Lease holder');
-    assert.equal(replicaWithIdentity(next), survivor, 'the survivor holds the Lease');
+    // Its "became the leader" log line may reach us a moment after the Lease write.
+    const nextReplica = await eventually(async () => replicaWithIdentity(next) ?? undefined, 10_000, 'the new holder\'s log line');
+    assert.equal(nextReplica, survivor, 'the survivor holds the Lease');
     // The survivor saw that renewal no earlier than it was made, and waits a lease duration from there.
     const sinceRenewMs = Date.now() - lastRenew;
     assert.ok(sinceRenewMs >= LEASE_SECONDS * 1000, `not before the lease ran out (${sinceRenewMs} ms after the last renewal)`);

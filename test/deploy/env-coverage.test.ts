@@ -10,12 +10,12 @@ import { readEnvFile, SCHEMA_VARIABLES } from './support/schema-variables.js';
 import { validateK8sObject } from './support/validate-k8s-object.js';
 
 /**
- * Decision: non-secret variables live in deploy/base/config.env (the generated
+ * Decision: non-secret variables live in deploy/base/config.properties (the generated
  * ConfigMap); optional ones without a default are present there as commented
  * `# NAME=example` lines. Secret variables live in deploy/base/secret.example.yaml.
  * Every schema variable is in exactly one of the two.
  */
-const configEnv = readEnvFile(readFileSync(join(DEPLOY_DIR, 'base', 'config.env'), 'utf8'));
+const configEnv = readEnvFile(readFileSync(join(DEPLOY_DIR, 'base', 'config.properties'), 'utf8'));
 const secretExample = yaml.load(readFileSync(join(DEPLOY_DIR, 'base', 'secret.example.yaml'), 'utf8')) as K8sObject & { stringData: Record<string, string> };
 const secretNames = Object.keys(secretExample.stringData);
 const SECRETS = ['WEBHOOK_AUTH_TOKEN', 'API_AUTH_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_WEBHOOK_URL', 'DATABASE_URL', 'OPENAI_API_KEY', 'AZURE_OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'GEMINI_API_KEY', 'EMBEDDINGS_API_KEY'];

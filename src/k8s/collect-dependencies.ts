@@ -3,6 +3,7 @@ import { matchLogPatterns, targetOfLine } from '../diagnose/log-patterns.js';
 import type { ResolvedTarget } from '../domain/types.js';
 import { addFailure, addItem, remember, type CollectContext } from './collect-context.js';
 import { selectsPod } from './collect-network.js';
+import { podsBehindService } from './collect-service.js';
 import { compact, toYaml } from './to-yaml.js';
 
 /** At most this many distinct dependencies are traced per incident. */
@@ -69,21 +70,15 @@ async function traceDependency(ctx: CollectContext, clientNamespace: string, dep
   const namespace = service.metadata.namespace ?? clientNamespace;
   const name = service.metadata.name;
   remember(ctx.snapshot.services, [service]);
-  const selector = service.spec?.selector ?? {};
-  const labelSelector = Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',');
-  const { core, networking } = ctx.clients;
-  const [pods, policies] = await Promise.all([
-    labelSelector ? ctx.reader.read((o) => core.listNamespacedPod({ namespace, labelSelector }, o)) : Promise.resolve(null),
-    ctx.reader.read((o) => networking.listNamespacedNetworkPolicy({ namespace }, o)),
-  ]);
   const id = `dependency/${namespace}/${name}`;
-  if (pods && !pods.ok) addFailure(ctx, `${id}/pods`, `pods behind ${name}`, { kind: 'Pod', namespace }, pods);
+  const [backends, policies] = await Promise.all([
+    podsBehindService(ctx, service),
+    ctx.reader.read((o) => ctx.clients.networking.listNamespacedNetworkPolicy({ namespace }, o)),
+  ]);
   if (!policies.ok) addFailure(ctx, `${id}/networkpolicies`, `NetworkPolicies in ${namespace}`, { kind: 'NetworkPolicy', namespace }, policies);
-  const backends = pods?.ok ? pods.value.items : [];
   const selecting = policies.ok
     ? policies.value.items.filter((p) => backends.some((b) => selectsPod(p.spec?.podSelector, b.metadata?.labels ?? {})))
     : [];
-  remember(ctx.snapshot.pods, backends);
   remember(ctx.snapshot.networkPolicies, selecting);
   addItem(ctx, {
     id,
@@ -94,7 +89,7 @@ async function traceDependency(ctx: CollectContext, clientNamespace: string, dep
         logLine: dep.line,
         clusterIP: service.spec?.clusterIP,
         ports: (service.spec?.ports ?? []).map((p) => `${p.port} → ${String(p.targetPort ?? p.port)}`),
-        selector,
+        selector: service.spec?.selector,
         pods: backends.map((p) => `${p.metadata?.name ?? ''} phase=${p.status?.phase ?? '?'} ready=${(p.status?.containerStatuses ?? []).every((c) => c.ready)}`),
         networkPolicies: selecting.map((p) =>
           compact({

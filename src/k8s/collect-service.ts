@@ -2,6 +2,7 @@ import type * as k8s from '@kubernetes/client-node';
 import type { ResolvedTarget } from '../domain/types.js';
 import { addFailure, addItem, remember, type CollectContext } from './collect-context.js';
 import { targetPod } from './collect-pod.js';
+import { selectorString } from './read-workload.js';
 import { compact, toYaml } from './to-yaml.js';
 
 /**
@@ -102,4 +103,18 @@ async function describeService(ctx: CollectContext, service: k8s.V1Service, cand
     ),
     truncated: false,
   });
+}
+
+/** The pods a Service's selector picks, remembered in the snapshot; a failed read becomes an evidence item. */
+export async function podsBehindService(ctx: CollectContext, service: k8s.V1Service): Promise<k8s.V1Pod[]> {
+  const namespace = service.metadata?.namespace ?? '';
+  const labelSelector = selectorString({ matchLabels: service.spec?.selector ?? {} });
+  if (!labelSelector) return [];
+  const r = await ctx.reader.read((o) => ctx.clients.core.listNamespacedPod({ namespace, labelSelector }, o));
+  if (!r.ok) {
+    addFailure(ctx, `service/${namespace}/${service.metadata?.name ?? ''}/pods`, `pods behind ${service.metadata?.name ?? 'the Service'}`, { kind: 'Pod', namespace }, r);
+    return [];
+  }
+  remember(ctx.snapshot.pods, r.value.items);
+  return r.value.items;
 }

@@ -1,6 +1,7 @@
 import type * as k8s from '@kubernetes/client-node';
 import type { IncidentSubject, ResolvedTarget, WorkloadRef } from '../domain/types.js';
 import { addFailure, remember, type CollectContext } from './collect-context.js';
+import { podsBehindService } from './collect-service.js';
 import { isWorkloadKind, podSelectorOf, readWorkload, type WorkloadKind } from './read-workload.js';
 
 /**
@@ -184,17 +185,4 @@ async function nodeFromInstance(ctx: CollectContext, instance: string, unresolve
   }
   remember(ctx.snapshot.nodes, [match]);
   return match.metadata.name;
-}
-
-async function podsBehindService(ctx: CollectContext, service: k8s.V1Service): Promise<k8s.V1Pod[]> {
-  const namespace = service.metadata?.namespace ?? '';
-  const labelSelector = Object.entries(service.spec?.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
-  if (!labelSelector) return [];
-  const r = await ctx.reader.read((o) => ctx.clients.core.listNamespacedPod({ namespace, labelSelector }, o));
-  if (!r.ok) {
-    addFailure(ctx, `service/${namespace}/${service.metadata?.name ?? ''}/pods`, 'pods behind the Service', { kind: 'Pod', namespace }, r);
-    return [];
-  }
-  remember(ctx.snapshot.pods, r.value.items);
-  return r.value.items;
 }

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { loadFixtureDir } from '../test/support/fake-kube/load-fixture-dir.js';
 import { FIXTURES, makePayload } from '../test/support/alerts.js';
@@ -6,6 +5,7 @@ import { GOOD_ANSWER } from '../test/support/fake-llm/sample-explain-input.js';
 import { freePort } from '../test/support/alertmanager.js';
 import { startPostgres } from '../test/support/start-postgres.js';
 import { startServiceWithFakes, waitFor } from './support/start-service-with-fakes.js';
+import { processMemory } from './support/spawn-service.js';
 
 /**
  * Issue #11, memory: peak RSS of `k8flex serve` (its own process, embedded PGlite
@@ -42,11 +42,6 @@ function splitInto(text: string, parts: number): string[] {
   return Array.from({ length: parts }, (_, i) => text.slice(i * size, (i + 1) * size)).filter((c) => c.length > 0);
 }
 
-function status(pid: number): { rssMiB: number; hwmMiB: number } {
-  const text = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(text)?.[1] ?? 0);
-  return { rssMiB: kb('VmRSS') / 1024, hwmMiB: kb('VmHWM') / 1024 };
-}
 
 type Measured = { rows: string[]; met: boolean };
 
@@ -74,7 +69,7 @@ async function measure(databaseUrl: string | null): Promise<Measured> {
     // Settle after start-up (migrations, first requests) before the baseline.
     await new Promise((resolve) => setTimeout(resolve, 3000));
     await h.metric('k8flex_jobs_running');
-    const before = status(pid);
+    const before = processMemory(pid);
 
     const samples: { t: number; rssMiB: number; running: number }[] = [];
     const dbRunning: number[] = [];
@@ -83,7 +78,7 @@ async function measure(databaseUrl: string | null): Promise<Measured> {
     const sampler = (async () => {
       while (sampling) {
         const running = await h.metric('k8flex_jobs_running').catch(() => NaN);
-        samples.push({ t: performance.now() - started, rssMiB: status(pid).rssMiB, running });
+        samples.push({ t: performance.now() - started, rssMiB: processMemory(pid).rssMiB, running });
         await new Promise((resolve) => setTimeout(resolve, SAMPLE_EVERY_MS));
       }
     })();
@@ -108,9 +103,9 @@ async function measure(databaseUrl: string | null): Promise<Measured> {
     }, 10 * 60_000, 'every investigation to finish', 1000);
     sampling = false;
     await Promise.all([sampler, dbSampler]);
-    const peak = status(pid);
+    const peak = processMemory(pid);
     await new Promise((resolve) => setTimeout(resolve, 5000));
-    const after = status(pid);
+    const after = processMemory(pid);
 
     const incidents = await h.query<{ source: string; status: string; mode: string | null; n: number }>(
       `SELECT i.source, i.status, a.mode, count(*)::int AS n FROM incidents i LEFT JOIN analyses a ON a.incident_id = i.id GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,

@@ -4,6 +4,13 @@ import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
+/** Resident memory of a process now (VmRSS) and its high-water mark since start (VmHWM), in MiB. */
+export function processMemory(pid: number): { rssMiB: number; hwmMiB: number } {
+  const text = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(text)?.[1] ?? 0);
+  return { rssMiB: kb('VmRSS') / 1024, hwmMiB: kb('VmHWM') / 1024 };
+}
+
 export type ServiceProcess = { url: string; pid: number; child: ChildProcess; peakRssMiB(): number; stop(): Promise<void> };
 
 /** Runs `k8flex serve` in its own process (as in production), so load comes from another process. */
@@ -34,9 +41,7 @@ export async function spawnService(env: Record<string, string>, port: number): P
     pid: child.pid!,
     child,
     peakRssMiB() {
-      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-      const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-      return Math.round(kb / 1024);
+      return Math.round(processMemory(child.pid!).hwmMiB);
     },
     async stop() {
       child.kill('SIGTERM');
